@@ -1,0 +1,77 @@
+"""Shared scaffolding for the proofs/ scripts: a verdict table and the command line.
+
+Each script checks claims of MATH.md by at least two independent routes. A row's verdict says
+what symnet concluded about the *source's* claim (``verified``, ``refuted``, ``corrected``);
+``ok`` says whether symnet's own independent routes agreed. The script exits non-zero when any
+row is not ok, i.e. when symnet could not confirm its own conclusion.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+VERDICTS = ("verified", "refuted", "corrected")
+
+
+@dataclass
+class Row:
+    claim: str
+    source: str
+    verdict: str
+    ok: bool
+    detail: str = ""
+
+
+class Report:
+    """Collects verdict rows and prints them as a table."""
+
+    def __init__(self, title: str):
+        self.title = title
+        self.rows: list[Row] = []
+
+    def add(self, claim: str, source: str, verdict: str, ok: bool, detail: str = "") -> None:
+        if verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {VERDICTS}, got {verdict!r}")
+        self.rows.append(Row(claim, source, verdict, bool(ok), detail))
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and all(r.ok for r in self.rows)
+
+    def table(self) -> str:
+        head = ("claim", "source", "verdict", "routes agree")
+        body = [(r.claim, r.source, r.verdict, "yes" if r.ok else "NO") for r in self.rows]
+        widths = [max(len(str(row[i])) for row in [head, *body]) for i in range(4)]
+        fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+        lines = [f"== {self.title} ==", fmt.format(*head), fmt.format(*("-" * w for w in widths))]
+        lines += [fmt.format(*row) for row in body]
+        lines += [f"   note: {r.claim}: {r.detail}" for r in self.rows if r.detail]
+        return "\n".join(lines)
+
+
+def main(title: str, run: Callable[[Report], None], latex: Callable[[], str] | None = None,
+         argv: list[str] | None = None) -> int:
+    """Run the checks, print the table, optionally write LaTeX; return the exit status."""
+    parser = argparse.ArgumentParser(description=title)
+    parser.add_argument("--latex", metavar="FILE", help="write the derivation as a LaTeX document")
+    parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    args = parser.parse_args(argv)
+    report = Report(title)
+    run(report)
+    print(report.table())
+    if args.latex:
+        if latex is None:
+            print("this script has no LaTeX derivation", file=sys.stderr)
+            return 2
+        path = Path(args.latex)
+        if path.exists() and not args.force:
+            print(f"{path} exists; pass --force to overwrite", file=sys.stderr)
+            return 2
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(latex(), encoding="utf-8")
+        tmp.replace(path)
+    return 0 if report.ok else 1

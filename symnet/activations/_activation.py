@@ -1,0 +1,322 @@
+"""The :class:`Activation` type: a function of one variable with exact derivatives.
+
+Conventions (``MATH.md`` section 0): ``derivative(k, at=b)`` is the k-th **derivative**
+sigma^(k)(b); ``taylor_coefficient(k, at=b)`` is the k-th **Taylor coefficient**
+c_k(b) = sigma^(k)(b) / k!. The papers and seeds mix the two; symnet never does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from symnet.activations._jets import Singularity, jets
+from symnet.activations._numeric import to_mpmath_function, to_numpy_function
+from symnet.errors import InvalidInput, NotSmoothError
+
+__all__ = ["Activation", "DerivativeSymbol", "VARIABLE", "exact_number"]
+
+#: The variable in which every concrete activation's formula is written.
+VARIABLE = sp.Symbol("x", real=True)
+
+#: Largest derivative order symnet computes for a concrete activation.
+MAX_ORDER = 400
+
+
+class DerivativeSymbol(sp.Symbol):
+    """The symbol sigma^(k)(b): the k-th derivative of a generic activation at a point.
+
+    Printed as ``sigma^(k)(b)`` (``sigma(b)`` for k = 0) and in LaTeX as ``\\sigma^{(k)}(b)``.
+
+    Examples
+    --------
+    >>> from symnet.activations import generic
+    >>> d = generic().derivative(4, at="b")
+    >>> d, d.order, d.point
+    (sigma^(4)(b), 4, b)
+    >>> from sympy import latex
+    >>> latex(d)
+    '\\\\sigma^{(4)}(b)'
+    """
+
+    order: int
+    point: sp.Expr
+    base: str
+
+    def __new__(cls, order: int, point: sp.Expr, base: str = "sigma"):
+        point = sp.sympify(point)
+        name = f"{base}({point})" if order == 0 else f"{base}^({order})({point})"
+        obj = super().__new__(cls, name, real=True)
+        obj.order = int(order)
+        obj.point = point
+        obj.base = base
+        return obj
+
+    def __getnewargs_ex__(self):
+        return ((self.order, self.point, self.base), {})
+
+    def _hashable_content(self):
+        return (*super()._hashable_content(), self.order, self.point, self.base)
+
+    def _latex(self, printer: Any) -> str:
+        base = "\\" + self.base if self.base in ("sigma", "phi", "psi", "rho") else self.base
+        pt = printer._print(self.point)
+        if self.order == 0:
+            return f"{base}({pt})"
+        return f"{base}^{{({self.order})}}({pt})"
+
+
+def exact_number(value: Any, what: str = "value", allow_symbols: bool = False) -> sp.Expr:
+    """Convert a user-supplied number to an exact sympy number, or raise :class:`InvalidInput`.
+
+    Accepts int, :class:`fractions.Fraction`, sympy numbers and exact expressions (such as
+    ``log(2 + sqrt(3))``), and finite floats, which are read as the decimal they print as
+    (``0.1`` means 1/10). Strings are not parsed here (use the whitelist parser).
+    """
+    if isinstance(value, bool):
+        raise InvalidInput(f"{what} must be a number, got the bool {value!r}")
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    if isinstance(value, (float, np.floating)):
+        if not math.isfinite(value):
+            raise InvalidInput(f"{what} must be finite, got {value!r}")
+        return sp.Rational(repr(float(value)))
+    if isinstance(value, np.integer):
+        return sp.Integer(int(value))
+    if isinstance(value, sp.Basic):
+        if not isinstance(value, sp.Expr):
+            raise InvalidInput(f"{what} must be a number, got {type(value).__name__} {value}")
+        if value.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
+            raise InvalidInput(f"{what} must be finite, got {value}")
+        if value.free_symbols and not allow_symbols:
+            names = ", ".join(sorted(str(s) for s in value.free_symbols))
+            raise InvalidInput(f"{what} must be a number, but {value} contains the symbol(s) {names}")
+        if isinstance(value, sp.Float):
+            return sp.Rational(str(value))
+        return value
+    raise InvalidInput(f"{what} must be an exact number (int, Fraction, sympy number), got {type(value).__name__}")
+
+
+def _check_order(k: Any) -> int:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise InvalidInput(f"the derivative order must be a non-negative int, got {k!r}")
+    k = int(k)
+    if k < 0:
+        raise InvalidInput(f"the derivative order must be non-negative, got {k}")
+    if k > MAX_ORDER:
+        raise InvalidInput(f"derivative order {k} is beyond symnet's limit of {MAX_ORDER}")
+    return k
+
+
+class Activation:
+    """A named activation function sigma of one real variable, with exact derivatives.
+
+    Build one with :func:`symnet.activations.get`, :func:`~symnet.activations.generic`,
+    :func:`~symnet.activations.from_expression` or :func:`~symnet.activations.polynomial`.
+
+    Parameters
+    ----------
+    name : str
+        Short name used in messages and output.
+    expr : sympy.Expr or None
+        The formula in :data:`VARIABLE` (``x``); ``None`` for the generic activation, whose
+        derivatives stay symbols.
+    description : str
+        One line saying what it is.
+    numpy_function : callable, optional
+        A vectorised numpy implementation (numerically stable), used instead of one generated
+        from ``expr``.
+
+    Examples
+    --------
+    >>> from symnet.activations import get
+    >>> softplus = get("softplus")
+    >>> softplus.derivative(2), softplus.taylor_coefficient(2)
+    (1/4, 1/8)
+    >>> get("tanh").derivative(3)
+    -2
+    """
+
+    __slots__ = ("name", "expr", "description", "_numpy", "_mpmath", "__weakref__")
+
+    def __init__(
+        self,
+        name: str,
+        expr: sp.Expr | None,
+        description: str = "",
+        numpy_function: Callable[[np.ndarray], np.ndarray] | None = None,
+    ):
+        if not isinstance(name, str) or not name:
+            raise InvalidInput(f"an activation needs a non-empty str name, got {name!r}")
+        if expr is not None:
+            if not isinstance(expr, sp.Expr):
+                raise InvalidInput(f"activation {name!r}: formula must be a sympy expression, got {type(expr).__name__}")
+            extra = expr.free_symbols - {VARIABLE}
+            if extra:
+                raise InvalidInput(
+                    f"activation {name!r}: formula {expr} may only use the variable x, "
+                    f"found {', '.join(sorted(map(str, extra)))}"
+                )
+        self.name = name
+        self.expr = expr
+        self.description = description
+        self._numpy = numpy_function
+        self._mpmath: Callable | None = None
+
+    # -- identity -------------------------------------------------------------------------
+    @property
+    def is_generic(self) -> bool:
+        """True for the generic activation, whose derivatives are the symbols sigma^(k)(b)."""
+        return self.expr is None
+
+    def __repr__(self) -> str:
+        if self.is_generic:
+            return "Activation('sigma', generic)"
+        return f"Activation({self.name!r}, {self.expr})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Activation) and (self.name, self.expr) == (other.name, other.expr)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.expr))
+
+    def __reduce__(self):
+        # numpy_function overrides of the catalogue are recovered by name on unpickling.
+        from symnet.activations._catalogue import _restore
+
+        return (_restore, (self.name, self.expr, self.description))
+
+    # -- exact derivatives --------------------------------------------------------------------
+    def _point(self, at: Any) -> sp.Expr:
+        if isinstance(at, str):
+            if at.isidentifier():
+                return sp.Symbol(at, real=True)
+            raise InvalidInput(
+                f"activation {self.name!r}: the point must be a number or a symbol name, got {at!r}"
+            )
+        return exact_number(at, f"activation {self.name!r}: the point", allow_symbols=True)
+
+    def derivative(self, k: int, at: Any = 0) -> sp.Expr:
+        """The k-th derivative sigma^(k)(at), exactly.
+
+        Rationals where the value is rational; exact algebraic or transcendental expressions
+        otherwise; for the generic activation the symbol ``sigma^(k)(at)``; for a symbolic
+        point an expression in that symbol.
+
+        Raises
+        ------
+        NotSmoothError
+            If sigma is not k times differentiable at the point (relu at 0 for k >= 1).
+        InvalidInput
+            If k is not a non-negative int or the point is not a number.
+        """
+        k = _check_order(k)
+        point = self._point(at)
+        if self.is_generic:
+            return DerivativeSymbol(k, point)
+        if point.free_symbols:
+            return sp.diff(self.expr, VARIABLE, k).subs(VARIABLE, point)
+        return _derivatives(self.name, self.expr, point, k)[k]
+
+    def derivatives(self, k: int, at: Any = 0) -> tuple[sp.Expr, ...]:
+        """The derivatives sigma^(0)(at), ..., sigma^(k)(at) (one expansion for all of them)."""
+        k = _check_order(k)
+        point = self._point(at)
+        if self.is_generic or point.free_symbols:
+            return tuple(self.derivative(j, point) for j in range(k + 1))
+        return _derivatives(self.name, self.expr, point, k)
+
+    def taylor_coefficient(self, k: int, at: Any = 0) -> sp.Expr:
+        """The k-th Taylor coefficient c_k(at) = sigma^(k)(at) / k!, exactly."""
+        k = _check_order(k)
+        return self.derivative(k, at) / sp.factorial(k)
+
+    def taylor_coefficients(self, k: int, at: Any = 0) -> tuple[sp.Expr, ...]:
+        """The Taylor coefficients c_0(at), ..., c_k(at)."""
+        return tuple(d / sp.factorial(j) for j, d in enumerate(self.derivatives(k, at)))
+
+    def is_smooth_at(self, point: Any, order: int = 40) -> bool:
+        """Whether sigma is (at least ``order`` times) differentiable at the point.
+
+        The generic activation is smooth everywhere by assumption. For a concrete activation
+        the one-sided Taylor jets at the point are compared through ``order`` (default 40).
+        """
+        order = _check_order(order)
+        p = self._point(point)
+        if self.is_generic:
+            return True
+        if p.free_symbols:
+            raise InvalidInput(f"activation {self.name!r}: is_smooth_at needs a numeric point, got {p}")
+        try:
+            _derivatives(self.name, self.expr, p, order)
+        except NotSmoothError:
+            return False
+        return True
+
+    # -- evaluation -----------------------------------------------------------------------
+    def __call__(self, z: Any) -> sp.Expr:
+        """sigma applied to a sympy expression (a symbolic pre-activation)."""
+        z = sp.sympify(z) if isinstance(z, (int, Fraction)) else z
+        if self.is_generic:
+            return sp.Function("sigma")(z)
+        return self.expr.xreplace({VARIABLE: z})
+
+    def numpy(self, z: Any) -> np.ndarray:
+        """sigma evaluated in float64 on an array (vectorised)."""
+        if self.is_generic:
+            raise InvalidInput("the generic activation has no numeric values; pick a concrete one")
+        if self._numpy is None:
+            self._numpy = to_numpy_function(self.expr, VARIABLE)
+        return self._numpy(np.asarray(z, dtype=float))
+
+    def mpmath(self, z: Any, dps: int | None = None) -> Any:
+        """sigma evaluated with mpmath (at ``dps`` decimal digits if given, else mpmath's context)."""
+        if self.is_generic:
+            raise InvalidInput("the generic activation has no numeric values; pick a concrete one")
+        if self._mpmath is None:
+            self._mpmath = to_mpmath_function(self.expr, VARIABLE)
+        if dps is None:
+            return self._mpmath(mpmath.mpf(z) if not isinstance(z, mpmath.mpf) else z)
+        with mpmath.workdps(dps):
+            return self._mpmath(mpmath.mpf(z))
+
+    def latex(self) -> str:
+        """LaTeX for sigma(x)."""
+        if self.is_generic:
+            return "\\sigma(x)"
+        return sp.latex(self.expr)
+
+
+@lru_cache(maxsize=512)
+def _derivatives(name: str, expr: sp.Expr, point: sp.Expr, k: int) -> tuple[sp.Expr, ...]:
+    try:
+        j = jets(expr, VARIABLE, point, k)
+    except Singularity as err:
+        raise NotSmoothError(
+            f"activation {name!r} has no Taylor expansion at x = {point}: {err}. "
+            "Choose another point (e.g. a nonzero bias).",
+            activation=name,
+            point=point,
+            order=k,
+        ) from None
+    agree = j.agree_through()
+    if agree < k:
+        raise NotSmoothError(
+            f"activation {name!r} is not {k} times differentiable at x = {point}: its one-sided "
+            f"derivatives differ from order {agree + 1} on (it is a kink). Use a point where it "
+            "is smooth, or a smooth activation; piecewise-linear networks are handled by "
+            "symnet.constructions.yarotsky rather than by Taylor expansion.",
+            activation=name,
+            point=point,
+            order=k,
+        )
+    return tuple(c * sp.factorial(i) for i, c in enumerate(j.right))

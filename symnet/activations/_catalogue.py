@@ -1,0 +1,150 @@
+"""The catalogue of named activations, and the constructors for custom ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from symnet.activations._activation import VARIABLE, Activation, exact_number
+from symnet.activations._parser import parse_formula
+from symnet.errors import InvalidInput, UnknownActivation
+
+__all__ = ["get", "generic", "from_expression", "polynomial", "names", "CATALOGUE"]
+
+x = VARIABLE
+
+
+def _stable_sigmoid(z: np.ndarray) -> np.ndarray:
+    out = np.empty_like(z)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    e = np.exp(z[~pos])
+    out[~pos] = e / (1.0 + e)
+    return out
+
+
+def _stable_softplus(z: np.ndarray) -> np.ndarray:
+    return np.logaddexp(0.0, z)
+
+
+def _stable_silu(z: np.ndarray) -> np.ndarray:
+    return z * _stable_sigmoid(z)
+
+
+# name -> (formula, description, stable numpy implementation or None)
+CATALOGUE: dict[str, tuple[sp.Expr, str, Any]] = {
+    "sigmoid": (1 / (1 + sp.exp(-x)), "logistic sigmoid 1/(1+e^-x)", _stable_sigmoid),
+    "tanh": (sp.tanh(x), "hyperbolic tangent", None),
+    "softplus": (sp.log(1 + sp.exp(x)), "softplus log(1+e^x)", _stable_softplus),
+    "exp": (sp.exp(x), "exponential e^x", None),
+    "silu": (x / (1 + sp.exp(-x)), "SiLU / swish x*sigmoid(x)", _stable_silu),
+    "gelu": (x / 2 * (1 + sp.erf(x / sp.sqrt(2))), "GELU x*Phi(x), erf form", None),
+    "elu": (sp.Max(x, 0) + sp.exp(sp.Min(x, 0)) - 1, "ELU with alpha = 1 (C^1, kink in sigma'' at 0)", None),
+    "relu": (sp.Max(x, 0), "rectified linear unit max(x, 0) (kink at 0)", None),
+    "cos": (sp.cos(x), "cosine", None),
+    "square": (x**2, "the polynomial x^2 (counterexample to the lower bound, MATH.md sec. 3)", None),
+    "cube": (x**3, "the polynomial x^3", None),
+}
+
+
+def names() -> tuple[str, ...]:
+    """The names of the catalogue, in catalogue order."""
+    return tuple(CATALOGUE)
+
+
+def get(name: str) -> Activation:
+    """Look up an activation of the catalogue by name.
+
+    Examples
+    --------
+    >>> from symnet.activations import get
+    >>> get("sigmoid").derivative(1)
+    1/4
+    >>> get("softmax")
+    Traceback (most recent call last):
+    ...
+    symnet.errors.UnknownActivation: unknown activation 'softmax'; the catalogue has: sigmoid, tanh, softplus, exp, silu, gelu, elu, relu, cos, square, cube (or use generic(), polynomial(...), from_expression(...))
+    """
+    if isinstance(name, Activation):
+        return name
+    if not isinstance(name, str):
+        raise InvalidInput(f"an activation name must be a str, got {type(name).__name__}")
+    key = name.strip().lower()
+    if key in ("generic", "sigma"):
+        return generic()
+    if key not in CATALOGUE:
+        raise UnknownActivation(
+            f"unknown activation {name!r}; the catalogue has: {', '.join(CATALOGUE)} "
+            "(or use generic(), polynomial(...), from_expression(...))"
+        )
+    expr, description, fn = CATALOGUE[key]
+    return Activation(key, expr, description, fn)
+
+
+_GENERIC = Activation("sigma", None, "generic smooth activation: derivatives stay symbols sigma^(k)(b)")
+
+
+def generic() -> Activation:
+    """The generic activation: derivatives are the symbols sigma^(k)(b), so results hold for all.
+
+    Examples
+    --------
+    >>> from symnet.activations import generic
+    >>> generic().derivative(2, at="b")
+    sigma^(2)(b)
+    """
+    return _GENERIC
+
+
+def from_expression(text: str, name: str | None = None) -> Activation:
+    """An activation from a formula in ``x``, parsed by a whitelist (never ``eval``).
+
+    Examples
+    --------
+    >>> from symnet.activations import from_expression
+    >>> a = from_expression("log(1 + exp(x))", name="my-softplus")
+    >>> a.derivative(2)
+    1/4
+    >>> from_expression("__import__('os')")
+    Traceback (most recent call last):
+    ...
+    symnet.errors.InvalidExpression: formula "__import__('os')": unknown function '__import__' at column 0. Allowed: numbers, 'x', 'pi', 'e', + - * / ** and parentheses, and the functions abs, cos, erf, exp, log, max, min, sin, sqrt, tanh.
+    """
+    expr = parse_formula(text, VARIABLE)
+    if name is None:
+        name = text.strip()
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInput(f"the activation name must be a non-empty str, got {name!r}")
+    return Activation(name, sp.sympify(expr), f"user formula {text.strip()}")
+
+
+def polynomial(coefficients: Sequence[Any], name: str | None = None) -> Activation:
+    """The polynomial activation sigma(x) = sum_k coefficients[k] x^k (exact coefficients).
+
+    Examples
+    --------
+    >>> from symnet.activations import polynomial
+    >>> p = polynomial([0, 1, 1, 1])
+    >>> p.expr, p.derivative(3)
+    (x**3 + x**2 + x, 6)
+    """
+    if isinstance(coefficients, (str, bytes)) or not isinstance(coefficients, Sequence):
+        raise InvalidInput("polynomial() needs a sequence of coefficients c_0, c_1, ..., c_d")
+    if len(coefficients) == 0:
+        raise InvalidInput("polynomial() needs at least one coefficient")
+    cs = [exact_number(c, f"polynomial coefficient {k}") for k, c in enumerate(coefficients)]
+    expr = sp.Add(*[c * x**k for k, c in enumerate(cs)])
+    if name is None:
+        name = f"poly({', '.join(map(str, cs))})"
+    return Activation(name, expr, f"polynomial {expr}")
+
+
+def _restore(name: str, expr: sp.Expr | None, description: str) -> Activation:
+    if expr is None:
+        return generic()
+    if name in CATALOGUE and CATALOGUE[name][0] == expr:
+        return get(name)
+    return Activation(name, expr, description)

@@ -1,0 +1,9 @@
+"""Constructions of expressivity theory: networks with their targets, hypotheses and sources.
+
+Public names: :class:`Construction`, :class:`Hypothesis`, :data:`LAM`, and the construction
+functions (added by the modules of this package).
+"""
+
+from symnet.constructions._base import LAM, MAX_EXPLICIT_NEURONS, Construction, Hypothesis
+
+__all__ = ["LAM", "MAX_EXPLICIT_NEURONS", "Construction", "Hypothesis"]

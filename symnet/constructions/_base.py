@@ -1,0 +1,129 @@
+"""The :class:`Construction` value: a network, what it approximates, and the hypotheses it needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+from symnet.activations import Activation
+from symnet.errors import TooLargeError
+from symnet.network import Network
+
+__all__ = ["LAM", "Hypothesis", "Construction", "MAX_EXPLICIT_NEURONS"]
+
+#: The input scale lam of MATH.md section 0 (inputs are multiplied by lam; lam -> 0 is exact).
+LAM = sp.Symbol("lam", positive=True)
+
+#: Largest network symnet enumerates explicitly (the 2^n formula beyond this stays lazy).
+MAX_EXPLICIT_NEURONS = 2**14
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """A condition a construction or theorem needs, and whether it holds here.
+
+    Attributes
+    ----------
+    statement : str
+        The condition as in MATH.md, e.g. ``"sigma''(b) != 0"``.
+    holds : bool or None
+        True/False when checked for a concrete activation; None when it is assumed (generic
+        activation: the result is valid wherever the condition holds).
+    value : sympy.Expr or None
+        The quantity the condition is about (e.g. the value of sigma''(b)), when known.
+    source : str
+        Where the condition comes from (paper and section).
+    """
+
+    statement: str
+    holds: bool | None
+    value: sp.Expr | None = None
+    source: str = ""
+
+    def __str__(self) -> str:
+        status = {True: "holds", False: "FAILS", None: "assumed"}[self.holds]
+        val = f" (value {self.value})" if self.value is not None else ""
+        return f"{self.statement}: {status}{val}"
+
+
+@dataclass(frozen=True, eq=False)
+class Construction:
+    """A network together with its target, variables, scale, hypotheses and source.
+
+    The network's weights contain the scale symbol :data:`LAM`; as lam -> 0 the network tends
+    to ``target``. Large constructions (the 2^n formula for big n) are lazy: ``network`` is
+    built on first access, and refuses beyond :data:`MAX_EXPLICIT_NEURONS` hidden neurons,
+    while ``hidden_neurons``, ``depth`` and the closed form stay available.
+
+    Attributes
+    ----------
+    name : str
+    target : sympy.Expr
+        The function approximated, in ``variables``.
+    variables : tuple of sympy.Symbol
+        The input symbols, in the order the network takes them.
+    scale : sympy.Symbol
+        The scale symbol lam.
+    activation : Activation
+    hypotheses : tuple of Hypothesis
+    source : str
+        The reference (paper, section, equation; seed).
+    hidden_neurons : int
+    depth : int
+        Number of hidden layers.
+    notes : tuple of str
+        Corrections to the sources and remarks (e.g. which bias was chosen and why).
+    parameters : Mapping
+        The construction's own parameters (bias, n, exponents, ...).
+    closed_form : callable or None
+        ``closed_form(order)`` returns ``{power: coefficient}``, the exact terms of
+        (network - target) in powers of lam through ``order``, when the mathematics gives one.
+    """
+
+    name: str
+    target: sp.Expr
+    variables: tuple[sp.Symbol, ...]
+    scale: sp.Symbol
+    activation: Activation
+    hypotheses: tuple[Hypothesis, ...]
+    source: str
+    hidden_neurons: int
+    depth: int
+    build: Callable[[], Network] = field(repr=False)
+    notes: tuple[str, ...] = ()
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    closed_form: Callable[[int], dict[int, sp.Expr]] | None = field(default=None, repr=False)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def network(self) -> Network:
+        """The explicit network (built once; refused beyond MAX_EXPLICIT_NEURONS neurons)."""
+        if "network" not in self._cache:
+            if self.hidden_neurons > MAX_EXPLICIT_NEURONS:
+                raise TooLargeError(
+                    f"{self.name}: the explicit network would have {self.hidden_neurons} hidden neurons "
+                    f"(limit {MAX_EXPLICIT_NEURONS}); use the closed form (series.error uses it "
+                    "automatically) instead of enumerating the network"
+                )
+            self._cache["network"] = self.build()
+        return self._cache["network"]
+
+    def at_scale(self, value: Any) -> Network:
+        """The explicit network with lam replaced by an exact value."""
+        return self.network.subs({self.scale: value})
+
+    def hypothesis_failures(self) -> tuple[Hypothesis, ...]:
+        return tuple(h for h in self.hypotheses if h.holds is False)
+
+    def expression(self) -> sp.Expr:
+        """The network's output as a sympy expression in ``variables`` (and lam)."""
+        return self.network.expression(self.variables)
+
+    def __str__(self) -> str:
+        hyp = "; ".join(str(h) for h in self.hypotheses) or "none"
+        return (f"{self.name}: approximates {self.target} with {self.hidden_neurons} hidden neurons "
+                f"in {self.depth} hidden layer(s), activation {self.activation.name}; hypotheses: {hyp}; "
+                f"source: {self.source}")
