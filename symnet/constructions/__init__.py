@@ -5,5 +5,7 @@ functions (added by the modules of this package).
 """
 
 from symnet.constructions._base import LAM, MAX_EXPLICIT_NEURONS, Construction, Hypothesis
+from symnet.constructions.binary import binary_product
 
 __all__ = ["LAM", "MAX_EXPLICIT_NEURONS", "Construction", "Hypothesis"]
+__all__ += ["binary_product"]
