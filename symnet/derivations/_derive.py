@@ -1,0 +1,643 @@
+"""``derive(construction, order)``: a construction's exact error series, step by step.
+
+For a single-hidden-layer network ``N(x) = c + sum_j w_j sigma(b_j + t_j(x))`` whose
+pre-activations tend to the biases as lam -> 0 (``t_j = O(lam)``), the derivation is the one of
+LTR Sec. II C / App. A and RT Sec. II (MATH.md sections 1, 2, 4):
+
+1. the network as equations;
+2. the Taylor expansion of the activation at the operating point, with exact coefficients
+   ``sigma^(k)(b)/k!`` (:meth:`~symnet.activations.Activation.derivatives`: symbols
+   ``sigma^(k)(b)`` for the generic activation, exact numbers for a concrete one);
+3. the substitution ``N(x) = c + sum_k sigma^(k)(b)/k! S_k(x)``, ``S_k = sum_j w_j t_j^k``;
+4. the cancellations: which ``S_k`` vanish (output weights summing to zero, odd powers cancelling
+   in pairs of opposite neurons, vanishing derivatives of the activation) and the others;
+5. the exact error series ``N(x) - target = sum_i lam^i E_i(x) + O(lam^(order+1))``;
+6. the hypotheses, with their status and where they come from.
+
+This route (sympy ``expand`` over the neurons) is independent of :func:`symnet.series.error`
+(Laurent-series composition in polynomial rings, or the construction's closed form); the two
+must agree term by term, and :func:`derive` raises :class:`~symnet.errors.CertificateError` if
+they do not. The final step prints the *same* sympy objects that are stored in
+``Derivation.error``. Deeper networks, and constructions too large to enumerate, are derived
+from their layer equations (or closed form) and the series of :mod:`symnet.series`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import sympy as sp
+
+from symnet.activations import Activation, DerivativeSymbol
+from symnet.constructions._base import Construction
+from symnet.derivations._latex import ReadingPrinter, text
+from symnet.derivations._steps import Derivation, Expansion, Row, Step, Tex
+from symnet.errors import CertificateError, InvalidInput
+
+__all__ = ["MAX_DERIVE_ORDER", "MAX_WRITTEN_NEURONS", "derive"]
+
+#: Highest order accepted (the expansions grow quickly with the order).
+MAX_DERIVE_ORDER = 24
+#: Largest hidden layer written out neuron by neuron (and expanded neuron by neuron).
+MAX_WRITTEN_NEURONS = 64
+#: Largest weight matrix printed entry by entry in the equations of a deep network.
+MAX_PRINTED_MATRIX = 10
+
+_MU = sp.Symbol("mu")
+_T = sp.Symbol("t")
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+def _canonical(value: sp.Expr, variables: tuple[sp.Symbol, ...]) -> sp.Expr:
+    from symnet.series._result import canonical
+
+    return canonical(value, variables)
+
+
+def _lam_order(value: sp.Expr, lam: sp.Symbol) -> int:
+    """The lowest power of lam in a Laurent monomial-like expression (0 if lam is absent)."""
+    value = sp.together(sp.sympify(value))
+    if value == 0 or not value.has(lam):
+        return 0
+    num, den = sp.fraction(value)
+
+    def low(e: sp.Expr) -> int:
+        if not e.has(lam):
+            return 0
+        poly = sp.Poly(sp.expand(e), lam)
+        return min(m[0] for m in poly.monoms())
+
+    return low(num) - low(den)
+
+
+def _is_lam_polynomial(value: sp.Expr, lam: sp.Symbol) -> bool:
+    try:
+        sp.Poly(sp.expand(value), lam)
+    except sp.PolynomialError:
+        return False
+    return True
+
+
+def _args_tex(variables: Sequence[sp.Symbol], printer: ReadingPrinter) -> str:
+    return ", ".join(printer.doprint(v) for v in variables)
+
+
+def _sigma_at(point: sp.Expr, printer: ReadingPrinter, shift: str = "") -> str:
+    """LaTeX of sigma(point + shift), omitting a zero point."""
+    inside = printer.doprint(point) if point != 0 else ""
+    if shift:
+        inside = f"{inside} + {shift}" if inside else shift
+    return f"\\sigma\\left({inside}\\right)"
+
+
+def _signed_linear(form: sp.Expr, variables: tuple[sp.Symbol, ...]) -> tuple[int, sp.Expr]:
+    """(s, f) with form = s f and the first term of f (in reading order) positive."""
+    form = sp.expand(form)
+    if form == 0:
+        return 1, form
+    items = sp.Poly(form, *variables).terms() if variables else [((), form)]
+    items = sorted(items, key=lambda mc: (sum(mc[0]), tuple(-e for e in mc[0])))
+    lead = items[0][1]
+    if lead.could_extract_minus_sign():
+        return -1, sp.expand(-form)
+    return 1, form
+
+
+def _paren(tex: str, value: sp.Expr) -> str:
+    return f"\\left({tex}\\right)" if value.is_Add else tex
+
+
+def _primes(k: int) -> str:
+    return {1: "'", 2: "''", 3: "'''"}.get(k, f"^{{({k})}}")
+
+
+# -- the shallow route --------------------------------------------------------------------------------
+
+class _Shallow:
+    """The explicit per-neuron derivation of a single-hidden-layer construction."""
+
+    def __init__(self, c: Construction, order: int):
+        self.c = c
+        self.order = order
+        self.lam = c.scale
+        self.x = tuple(c.variables)
+        net = c.network
+        hidden, out = net.layers
+        self.act: Activation = hidden.activation
+        self.m = hidden.width
+        self.biases = [sp.sympify(v) for v in hidden.bias]
+        self.weights = [sp.sympify(out.weights[0, j]) for j in range(self.m)]
+        self.out_bias = sp.sympify(out.bias[0])
+        lam = self.lam
+        self.t = [sp.expand(sum((hidden.weights[j, i] * self.x[i] for i in range(len(self.x))), sp.Integer(0)))
+                  for j in range(self.m)]
+        for j, b in enumerate(self.biases):
+            if b.has(lam):
+                raise InvalidInput(
+                    f"derive(): hidden neuron {j + 1} of {c.name} has a bias {b} that depends on {lam}; "
+                    "the derivation expands each neuron around a fixed operating point")
+        for j, t in enumerate(self.t):
+            if not _is_lam_polynomial(t, lam) or sp.expand(t.subs(lam, 0)) != 0:
+                raise InvalidInput(
+                    f"derive(): the pre-activation of hidden neuron {j + 1} of {c.name} is not bias + O({lam}) "
+                    f"(it is {self.biases[j]} + {t}); the Taylor derivation needs inputs scaled by {lam} -> 0")
+        # q = lowest power of lam in the t_j; p = highest pole of the output weights
+        self.q = min((_lam_order(t, lam) for t in self.t if t != 0), default=1)
+        self.p = max([0, *(-_lam_order(w, lam) for w in [*self.weights, self.out_bias])])
+        self.K = max(0, (order + self.p) // max(self.q, 1))
+        # the common factor mu of the output weights and the scaled forms t_j = lam^q that_j
+        self.mu, self.what = self._common_factor(self.weights)
+        self.that = [sp.expand(t / lam**self.q) for t in self.t]
+        if any(th.has(lam) for th in self.that):
+            self.that = None
+        self.points = sorted(set(self.biases), key=sp.default_sort_key)
+        self.derivs = {b: self.act.derivatives(self.K, at=b) for b in self.points}
+        self.printer = ReadingPrinter(self.x)
+
+    @staticmethod
+    def _common_factor(weights: list[sp.Expr]) -> tuple[sp.Expr, list[sp.Expr] | None]:
+        nonzero = [w for w in weights if w != 0]
+        if not nonzero:
+            return sp.Integer(1), None
+        lead = nonzero[0]
+        ratios = [sp.cancel(w / lead) for w in weights]
+        if not all(r.is_Rational for r in ratios):
+            return sp.Integer(1), None
+        den = math.lcm(*(int(r.q) for r in ratios))
+        nums = [int(r * den) for r in ratios]
+        g = math.gcd(*nums)
+        mu = sp.cancel(lead * g / den)
+        return mu, [sp.Integer(n // g) for n in nums]
+
+    # the mathematics ---------------------------------------------------------------------------------
+    def s_k(self, k: int) -> sp.Expr:
+        """S_k = sum_j w_j t_j^k, exactly."""
+        return sp.expand(sp.Add(*[w * t**k for w, t in zip(self.weights, self.t, strict=True)]))
+
+    def bracket(self, k: int) -> sp.Expr | None:
+        """B_k with S_k = mu lam^(q k) B_k, when mu and the that_j exist."""
+        if self.what is None or self.that is None:
+            return None
+        return sp.expand(sp.Add(*[w * t**k for w, t in zip(self.what, self.that, strict=True)]))
+
+    def expansion(self) -> dict[int, sp.Expr]:
+        """{power: coefficient} of N(x) in lam, through lam^order, by the per-neuron route."""
+        lam = self.lam
+        total = self.out_bias
+        if len(self.points) == 1:
+            d = self.derivs[self.points[0]]
+            total += sp.Add(*[d[k] / sp.factorial(k) * self.s_k(k) for k in range(self.K + 1)])
+        else:
+            for w, b, t in zip(self.weights, self.biases, self.t, strict=True):
+                d = self.derivs[b]
+                total += w * sp.Add(*[d[k] / sp.factorial(k) * t**k for k in range(self.K + 1)])
+        shifted = sp.expand(total * lam**self.p)
+        poly = sp.Poly(shifted, lam)
+        out: dict[int, sp.Expr] = {}
+        for (e,), coeff in poly.terms():
+            power = e - self.p
+            if power <= self.order:
+                value = _canonical(coeff, self.x)
+                if value != 0:
+                    out[power] = value
+        return out
+
+    # the steps ---------------------------------------------------------------------------------------
+    def neuron_tex(self, j: int, k: str | None = None) -> str:
+        """LaTeX of neuron j's term: sigma(b_j + t_j), or with ``k`` the power that_j^k (t_j^k when
+        the scale cannot be factored out)."""
+        lam, pr = self.lam, self.printer
+        if self.that is not None:
+            s, form = _signed_linear(self.that[j], self.x)
+            scale = "" if k is not None else pr.doprint(lam**self.q)
+        else:
+            s, form = _signed_linear(self.t[j], self.x)
+            scale = ""
+        ftex = pr.doprint(form)
+        if k is not None:
+            if s > 0 and not form.is_Add and not form.is_Mul:
+                return f"{ftex}^{{{k}}}"
+            inner = ftex if s > 0 else f"-{_paren(ftex, form)}"
+            return f"\\left({inner}\\right)^{{{k}}}"
+        b = self.biases[j]
+        arg = f"{scale} {_paren(ftex, form)}" if scale else ftex
+        if b == 0:
+            inside = arg if s > 0 else f"-{arg}"
+        else:
+            inside = f"{pr.doprint(b)} {'+' if s > 0 else '-'} {arg}"
+        return f"\\sigma\\left({inside}\\right)"
+
+    def weighted_sum_chunks(self, k: str | None) -> tuple[str, list[str]]:
+        """(prefix, chunks) for sum_j w_j sigma(...) (k None) or sum_j w_j t_j^k."""
+        pr = self.printer
+        chunks = []
+        coeffs = self.what if self.what is not None else self.weights
+        for j in range(self.m):
+            w = coeffs[j]
+            if w == 0:
+                continue
+            body = self.neuron_tex(j, k)
+            sign = "-" if w.could_extract_minus_sign() else "+"
+            mag = -w if sign == "-" else w
+            mag_tex = "" if mag == 1 else _paren(pr.doprint(mag), mag) + " "
+            chunks.append((sign, f"{mag_tex}{body}"))
+        out = []
+        for i, (sign, body) in enumerate(chunks):
+            out.append(("-" if sign == "-" else "") + body if i == 0 else f"{sign} {body}")
+        prefix = ""
+        if self.what is not None and self.mu != 1:
+            prefix = "\\mu"
+        if k is not None and self.that is not None:
+            power = "k" if self.q == 1 else f"{self.q} k"
+            prefix = f"{prefix} \\lambda^{{{power}}}".strip()
+        return prefix, out
+
+    def step_network(self) -> Step:
+        pr = self.printer
+        args = _args_tex(self.x, pr)
+        prefix, chunks = self.weighted_sum_chunks(None)
+        if prefix and chunks:
+            chunks[0] = f"{prefix} \\bigl[{chunks[0]}"
+            chunks[-1] = f"{chunks[-1]}\\bigr]"
+        if self.out_bias != 0:
+            ob = self.out_bias
+            sign = "-" if ob.could_extract_minus_sign() else "+"
+            mag = -ob if sign == "-" else ob
+            chunks.append(f"{sign} {_paren(pr.doprint(mag), mag)}")
+        rows = [Row(Tex(f"N({args})", f"N({', '.join(map(str, self.x))})"),
+                    Tex(" ".join(chunks), self._plain_network(), tuple(chunks)))]
+        if self.what is not None and self.mu != 1:
+            rows.append(Row(Tex("\\mu", "mu"), self.mu))
+        act = self.act
+        if not act.is_generic:
+            rows.append(Row(Tex("\\sigma(x)", "sigma(x)"), act.expr, reading=(sp.Symbol("x", real=True),)))
+        m = self.m
+        why = (f"{m} hidden neuron{'s' if m != 1 else ''} in one hidden layer"
+               + (", common bias" if len(self.points) == 1 else "")
+               + ("; no output bias" if self.out_bias == 0 else "; with an output bias")
+               + f"; inputs scaled by $\\lambda$ ({text(self.c.source)}).")
+        if not act.is_generic:
+            why += f" Activation: {text(act.name)} ({text(act.description)})."
+        else:
+            why += " Generic activation $\\sigma$: the result holds for every smooth $\\sigma$."
+        return Step("The network", tuple(rows), why)
+
+    def _plain_network(self) -> str:
+        terms = [f"({w})*sigma({b + t})" for w, b, t in zip(self.weights, self.biases, self.t, strict=True) if w != 0]
+        out = " + ".join(terms)
+        return out + (f" + ({self.out_bias})" if self.out_bias != 0 else "")
+
+    def step_taylor(self) -> Step:
+        rows = []
+        K = self.K
+        for b in self.points:
+            d = self.derivs[b]
+            poly = sp.Add(*[d[k] / sp.factorial(k) * _T**k for k in range(K + 1)])
+            lhs_tex = _sigma_at(b, self.printer, "t")
+            lhs_plain = f"sigma({b} + t)" if b != 0 else "sigma(t)"
+            bt = self.printer.doprint(b)
+            if self.act.is_generic:
+                rows.append(Row(Tex(lhs_tex, lhs_plain),
+                                Tex(f"\\sum_{{k \\ge 0}} \\frac{{\\sigma^{{(k)}}({bt})}}{{k!}}\\, t^{{k}}",
+                                    f"sum_k sigma^(k)({b}) t^k / k!")))
+            else:
+                rows.append(Row(Tex(lhs_tex, lhs_plain),
+                                Tex(f"\\sum_{{k \\ge 0}} c_k\\, t^{{k}}, \\quad c_k = "
+                                    f"\\frac{{\\sigma^{{(k)}}({bt})}}{{k!}}",
+                                    f"sum_k c_k t^k, c_k = sigma^(k)({b})/k!")))
+            rows.append(Row(None, Expansion({0: poly}, (_T,), _T, remainder=K + 1)))
+        if self.act.is_generic:
+            why = (f"Taylor's theorem at the operating point, through $t^{{{K}}}$ (enough for "
+                   f"$O(\\lambda^{{{self.order + 1}}})$); $\\sigma^{{(k)}}$ is the $k$-th derivative and "
+                   "$\\sigma^{(k)}/k!$ the Taylor coefficient (MATH.md sec. 0).")
+        else:
+            why = (f"Exact derivatives of {text(self.act.name)} at the operating point (Taylor-jet arithmetic, "
+                   f"symnet.activations), through $t^{{{K}}}$; $c_k = \\sigma^{{(k)}}/k!$ are Taylor "
+                   "coefficients, not derivatives (MATH.md sec. 0).")
+        return Step("Taylor expansion of the activation", tuple(rows), why)
+
+    def step_substitution(self) -> Step:
+        pr = self.printer
+        args = _args_tex(self.x, pr)
+        K = self.K
+        ob = "" if self.out_bias == 0 else _paren(pr.doprint(self.out_bias), self.out_bias) + " + "
+        if len(self.points) == 1:
+            b = pr.doprint(self.points[0])
+            rhs = (f"{ob}\\sum_{{k=0}}^{{{K}}} \\frac{{\\sigma^{{(k)}}({b})}}{{k!}}\\, S_k({args}) "
+                   f"+ O\\left(\\lambda^{{{self.order + 1}}}\\right)")
+            plain = f"sum_(k=0..{K}) sigma^(k)({self.points[0]})/k! S_k + O(lam^{self.order + 1})"
+        else:
+            rhs = (f"{ob}\\sum_{{k=0}}^{{{K}}} \\frac{{1}}{{k!}} \\sum_j w_j \\sigma^{{(k)}}(b_j)\\, t_j^{{k}} "
+                   f"+ O\\left(\\lambda^{{{self.order + 1}}}\\right)")
+            plain = f"sum_(k=0..{K}) 1/k! sum_j w_j sigma^(k)(b_j) t_j^k + O(lam^{self.order + 1})"
+        rows = [Row(Tex(f"N({args})", "N"), Tex(rhs, plain))]
+        prefix, chunks = self.weighted_sum_chunks("k")
+        if prefix and chunks:
+            chunks[0] = f"{prefix} \\bigl[{chunks[0]}"
+            chunks[-1] = f"{chunks[-1]}\\bigr]"
+        rows.append(Row(Tex(f"S_k({args}) := \\sum_j w_j\\, t_j^{{k}}", "S_k := sum_j w_j t_j^k"),
+                        Tex(" ".join(chunks), "sum_j w_j t_j^k", tuple(chunks))))
+        lam_q = "\\lambda" if self.q == 1 else f"\\lambda^{{{self.q}}}"
+        why = f"Insert the expansion into every neuron: neuron $j$ sees $b_j + t_j$ with $t_j = O({lam_q})$"
+        why += (f" and the output weights are $O(\\lambda^{{-{self.p}}})$, so the terms $k > {K}$ are "
+                f"$O(\\lambda^{{{self.order + 1}}})$." if self.p else
+                f", so the terms $k > {K}$ are $O(\\lambda^{{{self.order + 1}}})$.")
+        return Step("Substitution", tuple(rows), why)
+
+    def _pairs_cancel(self) -> bool:
+        """Whether the neurons come in pairs (b, t, w), (b, -t, w)."""
+        items = [(b, t, w) for b, t, w in zip(self.biases, self.t, self.weights, strict=True) if w != 0]
+        pool = list(items)
+        while pool:
+            b, t, w = pool.pop()
+            match = next((i for i, (b2, t2, w2) in enumerate(pool)
+                          if b2 == b and sp.expand(t2 + t) == 0 and sp.expand(w2 - w) == 0), None)
+            if match is None:
+                return False
+            pool.pop(match)
+        return True
+
+    def step_cancellations(self) -> Step:
+        pr = self.printer
+        args = _args_tex(self.x, pr)
+        rows = []
+        zero_s, zero_d = [], []
+        single = len(self.points) == 1
+        for k in range(self.K + 1):
+            if single and self.derivs[self.points[0]][k] == 0:
+                zero_d.append(k)
+            bracket = self.bracket(k)
+            lhs = Tex(f"S_{{{k}}}({args})", f"S_{k}")
+            if bracket is not None:
+                if bracket == 0:
+                    zero_s.append(k)
+                    rows.append(Row(lhs, sp.Integer(0)))
+                    continue
+                power = self.q * k
+                pieces = [p for p in ("\\mu" if self.mu != 1 else "", pr.doprint(self.lam**power) if power else "")
+                          if p]
+                rows.append(Row(lhs, Expansion({0: bracket}, self.x, factor=" ".join(pieces),
+                                               factor_text=f"mu*lam**{power}" if self.mu != 1 else f"lam**{power}")))
+            else:
+                value = self.s_k(k)
+                if value == 0:
+                    zero_s.append(k)
+                rows.append(Row(lhs, Expansion({0: value}, self.x)))
+        reasons = []
+        if 0 in zero_s:
+            reasons.append("$S_0 = \\sum_j w_j = 0$: the output weights sum to zero")
+        odd = [k for k in zero_s if k % 2 == 1]
+        if odd and self._pairs_cancel():
+            reasons.append("the odd $S_k$ vanish: the neurons come in pairs $\\pm t_j$ with equal weights "
+                           "and biases, so odd powers cancel")
+        rest = [k for k in zero_s if k != 0 and not (k % 2 == 1 and odd and self._pairs_cancel())]
+        if rest:
+            reasons.append(f"$S_k = 0$ for $k \\in \\{{{', '.join(map(str, rest))}\\}}$ (the terms cancel exactly)")
+        if zero_d:
+            ks = ", ".join(map(str, zero_d))
+            reasons.append(f"$\\sigma^{{(k)}}$ vanishes at the operating point for $k \\in \\{{{ks}\\}}$")
+        if self.mu != 1 and self.what is not None:
+            reasons.append("$\\mu$ is the common factor of the output weights")
+        why = ("; ".join(reasons) + ".") if reasons else "No term cancels identically."
+        why = why[0].upper() + why[1:] if why[0].isalpha() else why
+        return Step("Cancellations", tuple(rows), why)
+
+
+# -- steps shared by every route ----------------------------------------------------------------------
+
+def _series_step(c: Construction, order: int, expansion: dict[int, sp.Expr], error: dict[int, sp.Expr],
+                 checked: str) -> Step:
+    pr = ReadingPrinter(c.variables)
+    args = _args_tex(c.variables, pr)
+    target = sp.sympify(c.target)
+    rows = [
+        Row(Tex(f"N({args})", "N"), Expansion(expansion, tuple(c.variables), c.scale, remainder=order + 1)),
+        Row(Tex(f"N({args}) - {_paren(pr.doprint(target), target)}", f"N - ({target})"),
+            Expansion(error, tuple(c.variables), c.scale, remainder=order + 1)),
+    ]
+    powers = sorted(p for p, v in error.items() if v != 0)
+    if powers:
+        p0 = powers[0]
+        coeff, poly = sp.factor(error[p0]).as_independent(*c.variables, as_Add=False)
+        lead_tex = " ".join(t for t in (_factor_text(coeff, pr), pr.doprint(c.scale**p0) if p0 else "",
+                                        pr.doprint(poly)) if t and t != "1")
+        if lead_tex.startswith("- "):
+            lead_tex = "-" + lead_tex[2:]
+        rows.append(Row(Tex(f"N({args}) - {_paren(pr.doprint(target), target)}", "N - target"),
+                        Tex(f"{lead_tex} + O\\left({pr.doprint(c.scale**(p0 + 1))}\\right)",
+                            f"{c.scale**p0 * coeff * poly} + O({c.scale}**{p0 + 1})")))
+        lead_txt = (f"The leading error is of order $\\lambda^{{{p0}}}$ and of total degree "
+                    f"{sp.Poly(error[p0], *c.variables).total_degree()} in the inputs")
+    else:
+        lead_txt = f"The network equals the target exactly through $\\lambda^{{{order}}}$"
+    why = (f"Collect powers of $\\lambda$. {lead_txt}. " + (f"Agrees term by term with {text(checked)}."
+                                                          if checked else ""))
+    return Step("The exact error series", tuple(rows), why.strip())
+
+
+def _factor_text(coeff: sp.Expr, printer: ReadingPrinter) -> str:
+    """A coefficient written in front of a product ('-' for -1, '' for 1)."""
+    if coeff == 1:
+        return ""
+    if coeff == -1:
+        return "-"
+    tex = printer.doprint(coeff)
+    return f"\\left({tex}\\right)" if coeff.is_Add else tex
+
+
+def _hypotheses_step(c: Construction) -> Step:
+    rows = []
+    status = {True: "holds", False: "FAILS", None: "assumed"}
+    for h in c.hypotheses:
+        detail = status[h.holds]
+        detail_tex = f"\\text{{{detail}}}"
+        if h.value is not None and not isinstance(h.value, DerivativeSymbol):
+            detail_tex += f"\\ (\\text{{value }} {ReadingPrinter(c.variables).doprint(sp.sympify(h.value))})"
+        if h.source:
+            detail_tex += f";\\ \\text{{{text(h.source)}}}"
+        rows.append(Row(Tex(f"\\text{{{text(h.statement)}}}", h.statement),
+                        Tex(detail_tex, f"{detail}" + (f" (value {h.value})" if h.value is not None else "")
+                            + (f"; {h.source}" if h.source else "")), rel=":"))
+    if not rows:
+        rows.append(Row(Tex("\\text{none}", "none"), Tex("", ""), rel=""))
+    failures = c.hypothesis_failures()
+    if failures:
+        why = ("Some hypotheses FAIL for this activation and operating point, so the series above does not "
+               "have the intended leading term.")
+    elif any(h.holds is None for h in c.hypotheses):
+        why = ("For the generic $\\sigma$ the conditions are assumed: the series holds wherever they do; "
+               "for a concrete activation symnet checks them exactly.")
+    else:
+        why = "Every condition was checked exactly for this activation and operating point."
+    return Step("Hypotheses", tuple(rows), why)
+
+
+def _series_error(c: Construction, order: int) -> tuple[dict[int, sp.Expr], str] | None:
+    try:
+        from symnet import series
+    except ImportError:  # pragma: no cover - series is part of the package
+        return None
+    result = series.error(c, order)
+    return dict(result.terms), f"symnet.series.error ({result.method})"
+
+
+def _compare(c: Construction, mine: dict[int, sp.Expr], theirs: dict[int, sp.Expr], route: str) -> None:
+    for power in sorted(set(mine) | set(theirs)):
+        a, b = mine.get(power, sp.Integer(0)), theirs.get(power, sp.Integer(0))
+        if _canonical(a - b, tuple(c.variables)) != 0:
+            raise CertificateError(
+                f"derive({c.name}): the per-neuron expansion and {route} disagree at lam^{power}: "
+                f"{a} versus {b}. This is a bug in symnet; please report it with the construction.")
+
+
+# -- public entry point ---------------------------------------------------------------------------------
+
+def derive(construction: Construction, order: int) -> Derivation:
+    """The derivation of ``construction``'s exact error series through ``lam^order``.
+
+    Parameters
+    ----------
+    construction : Construction
+        From :mod:`symnet.constructions` (or any :class:`~symnet.constructions.Construction`).
+    order : int
+        The error series is exact through ``lam^order``.
+
+    Returns
+    -------
+    Derivation
+        Steps (network, Taylor expansion, substitution, cancellations, error series, hypotheses),
+        ``.error`` (equal to ``symnet.series.error(construction, order).terms``) and
+        ``.latex(standalone=False)``.
+
+    Raises
+    ------
+    InvalidInput
+        If ``construction`` is not a Construction, ``order`` is not an int in
+        ``0..MAX_DERIVE_ORDER``, or a neuron's pre-activation does not tend to its bias as
+        lam -> 0 (the Taylor derivation does not apply).
+    CertificateError
+        If the per-neuron expansion and :func:`symnet.series.error` disagree (a bug).
+
+    Examples
+    --------
+    >>> from symnet import activations
+    >>> from symnet.constructions import multiplication_gate
+    >>> from symnet.derivations import derive
+    >>> d = derive(multiplication_gate(activations.generic()), 2)
+    >>> d.leading
+    (2, u**3*v*sigma^(4)(b)/(6*sigma^(2)(b)) + u*v**3*sigma^(4)(b)/(6*sigma^(2)(b)))
+    >>> for step in d.steps:
+    ...     print(step.title)
+    The network
+    Taylor expansion of the activation
+    Substitution
+    Cancellations
+    The exact error series
+    Hypotheses
+    """
+    if not isinstance(construction, Construction):
+        raise InvalidInput(
+            f"derive() needs a Construction (see symnet.constructions), got {type(construction).__name__}")
+    if isinstance(order, bool) or not isinstance(order, int):
+        raise InvalidInput(f"derive(): the order must be an int, got {order!r}")
+    if not 0 <= order <= MAX_DERIVE_ORDER:
+        raise InvalidInput(f"derive(): the order must be between 0 and {MAX_DERIVE_ORDER}, got {order}")
+    c = construction
+    target = sp.sympify(c.target)
+    reference = _series_error(c, order)
+    explicit = c.hidden_neurons <= MAX_WRITTEN_NEURONS
+    if explicit and c.depth == 1 and c.network.n_outputs == 1:
+        route = _Shallow(c, order)
+        expansion = route.expansion()
+        error = dict(expansion)
+        error[0] = _canonical(expansion.get(0, sp.Integer(0)) - target, tuple(c.variables))
+        error = {p: v for p, v in error.items() if v != 0}
+        checked = ""
+        if reference is not None:
+            _compare(c, error, reference[0], reference[1])
+            error, checked = reference[0], reference[1]
+        steps = [route.step_network(), route.step_taylor(), route.step_substitution(), route.step_cancellations()]
+    else:
+        if reference is None:  # pragma: no cover
+            raise InvalidInput(f"derive({c.name}): deep or large constructions need symnet.series")
+        error, checked = reference
+        steps = _deep_steps(c, order)
+        expansion = None
+    if expansion is None or reference is not None:
+        expansion = dict(error)
+        expansion[0] = _canonical(error.get(0, sp.Integer(0)) + target, tuple(c.variables))
+        expansion = {p: v for p, v in expansion.items() if v != 0}
+    steps.append(_series_step(c, order, expansion, error, checked))
+    steps.append(_hypotheses_step(c))
+    act = c.activation
+    return Derivation(
+        title=f"{c.name}: exact error series through order {order}",
+        construction=c.name,
+        source=c.source,
+        variables=tuple(c.variables),
+        scale=c.scale,
+        order=order,
+        target=target,
+        error=error,
+        steps=tuple(steps),
+        hypotheses=tuple(c.hypotheses),
+        notes=tuple(c.notes),
+        checked_against=checked,
+        activation="generic sigma" if act.is_generic else f"{act.name}: {act.description}",
+    )
+
+
+# -- deep and large constructions --------------------------------------------------------------------------
+
+def _matrix_tex(mat: sp.MatrixBase, printer: ReadingPrinter) -> str:
+    if mat.rows <= MAX_PRINTED_MATRIX and mat.cols <= MAX_PRINTED_MATRIX:
+        return printer.doprint(sp.ImmutableMatrix(mat))
+    nonzero = sum(1 for v in mat if v != 0)
+    return f"W \\in \\mathbb{{R}}^{{{mat.rows} \\times {mat.cols}}}\\ (\\text{{{nonzero} nonzero entries}})"
+
+
+def _deep_steps(c: Construction, order: int) -> list[Step]:
+    pr = ReadingPrinter(c.variables)
+    args = _args_tex(c.variables, pr)
+    steps = []
+    if c.hidden_neurons > MAX_WRITTEN_NEURONS:
+        rows = [Row(Tex(f"N({args})", "N"),
+                    Tex(f"\\text{{a network of {c.hidden_neurons} hidden neurons in {c.depth} hidden "
+                        f"layer{'s' if c.depth != 1 else ''}}}",
+                        f"{c.hidden_neurons} hidden neurons in {c.depth} hidden layers"))]
+        why = (f"Too large to write out (more than {MAX_WRITTEN_NEURONS} neurons); its expansion comes from "
+               f"the construction's closed form ({text(c.source)}).")
+        steps.append(Step("The network", tuple(rows), why))
+    else:
+        net = c.network
+        rows = []
+        prev, prev_plain = "\\mathbf{x}", "x"
+        for i, layer in enumerate(net.layers, 1):
+            w = _matrix_tex(layer.weights, pr)
+            bias = "" if all(v == 0 for v in layer.bias) else " + " + _matrix_tex(layer.bias, pr)
+            affine = f"{w}\\, {prev}{bias}"
+            if layer.activation is None:
+                rows.append(Row(Tex(f"N({args})", "N"), Tex(affine, f"W_{i} h^({i - 1}) + b_{i}")))
+            else:
+                rows.append(Row(Tex(f"h^{{({i})}}", f"h^({i})"),
+                                Tex(f"\\sigma\\left({affine}\\right)", f"sigma(W_{i} {prev_plain} + b_{i})")))
+                prev, prev_plain = f"h^{{({i})}}", f"h^({i})"
+        why = (f"{c.hidden_neurons} hidden neurons in {c.depth} hidden layers, $\\sigma$ applied entrywise, "
+               f"$\\mathbf{{x}} = ({args})$ ({text(c.source)}).")
+        steps.append(Step("The network", tuple(rows), why))
+    act = c.activation
+    rows = []
+    if act.is_generic:
+        rows.append(Row(Tex("\\sigma(c + t)", "sigma(c + t)"),
+                        Tex("\\sum_{k \\ge 0} \\frac{\\sigma^{(k)}(c)}{k!}\\, t^{k}", "sum_k sigma^(k)(c) t^k / k!")))
+    else:
+        rows.append(Row(Tex("\\sigma(x)", "sigma(x)"), act.expr, reading=(sp.Symbol("x", real=True),)))
+        rows.append(Row(Tex("\\sigma(c + t)", "sigma(c + t)"),
+                        Tex("\\sum_{k \\ge 0} \\frac{\\sigma^{(k)}(c)}{k!}\\, t^{k}", "sum_k sigma^(k)(c) t^k / k!")))
+    why = ("Every hidden neuron is expanded around the limit $c$ of its pre-activation as $\\lambda \\to 0$; "
+           "the truncated series of each layer is substituted into the next (series composition, "
+           "symnet.series), exact at every step.")
+    steps.append(Step("Taylor expansion, layer by layer", tuple(rows), why))
+    return steps
