@@ -527,7 +527,7 @@ def derive(construction: Construction, order: int) -> Derivation:
     >>> from symnet.derivations import derive
     >>> d = derive(multiplication_gate(activations.generic()), 2)
     >>> d.leading
-    (2, u**3*v*sigma^(4)(b)/(6*sigma^(2)(b)) + u*v**3*sigma^(4)(b)/(6*sigma^(2)(b)))
+    (2, sigma^(4)(b)*u**3*v/(6*sigma^(2)(b)) + sigma^(4)(b)*u*v**3/(6*sigma^(2)(b)))
     >>> for step in d.steps:
     ...     print(step.title)
     The network
