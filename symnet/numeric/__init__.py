@@ -1,0 +1,37 @@
+"""Numeric and rigorous confirmation of the constructions' error bounds (issue 5).
+
+- Evaluation: :func:`evaluate`, :func:`evaluate_error` (float64 for millions of points, mpmath at
+  any precision) with the cancellation estimate and automatic precision planning
+  (:func:`plan_precision`).
+- Sweeps: :func:`sweep`, :func:`sweep_all` (measured error against the exact leading term of
+  :mod:`symnet.series`, log-log slope, any ``concurrent.futures`` executor), :func:`optimal_scale`.
+"""
+
+from symnet.numeric._backends import (
+    Evaluation,
+    Float64Program,
+    MpmathProgram,
+    PrecisionPlan,
+    PrecisionWarning,
+    evaluate,
+    evaluate_error,
+    plan_precision,
+)
+from symnet.numeric._sweep import ScaleChoice, SweepResult, optimal_scale, sample_box, sweep, sweep_all
+
+__all__ = [
+    "Evaluation",
+    "Float64Program",
+    "MpmathProgram",
+    "PrecisionPlan",
+    "PrecisionWarning",
+    "ScaleChoice",
+    "SweepResult",
+    "evaluate",
+    "evaluate_error",
+    "optimal_scale",
+    "plan_precision",
+    "sample_box",
+    "sweep",
+    "sweep_all",
+]

@@ -1,0 +1,424 @@
+"""Sweeps over the scale lam: measured error against the exact leading term of the series.
+
+For a construction N_lam approximating a target T, the exact series (``symnet.series``) says
+N_lam(x) - T(x) = lam^p Q(x) + O(lam^(p+1)) with an exact polynomial Q. A sweep measures
+E(lam) = max over the points of |N_lam(x) - T(x)| at each scale, fits the slope of
+log E against log lam (which tends to p) and compares E(lam) with the prediction
+P(lam) = lam^p max |Q(x)| over the same points: E/P -> 1 as lam -> 0. Each measurement is made
+to a relative accuracy (default 1e-3): in float64 when its running error bound allows it,
+otherwise in mpmath at the precision that bound calls for (``_backends``).
+
+In float64 the measured error is U-shaped in lam: truncation falls like lam^p while rounding,
+amplified by the 1/lam^n output weights, grows like u / lam^n. :func:`optimal_scale` finds the
+bottom of the U from the exact leading term and the float64 rounding bound.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from symnet.constructions import Construction
+from symnet.errors import InvalidInput
+from symnet.network import Network
+from symnet.numeric._backends import (
+    UNIT_ROUNDOFF,
+    _float64_pass,
+    _mpmath_pass,
+    mpmath_prec_for,
+)
+from symnet.numeric._inputs import Problem, as_box, as_points, as_positive, as_scale, resolve
+from symnet.numeric._parallel import run_all
+from symnet.numeric._poly import Polynomial
+
+__all__ = ["ScaleChoice", "SweepResult", "optimal_scale", "predicted_leading", "sample_box", "sweep", "sweep_all"]
+
+#: Most times the mpmath precision is raised while measuring one scale.
+MAX_REFINEMENTS = 6
+
+
+def sample_box(box: Any, count: int, seed: int = 0) -> np.ndarray:
+    """``count`` points of the box: its 2^d corners first, then uniform random points (seeded).
+
+    Examples
+    --------
+    >>> from symnet.numeric import sample_box
+    >>> sample_box([(-1, 1), (0, 2)], 5).tolist()[:4]
+    [[-1.0, 0.0], [-1.0, 2.0], [1.0, 0.0], [1.0, 2.0]]
+    """
+    if isinstance(box, (str, bytes)) or not isinstance(box, (Sequence, np.ndarray)):
+        raise InvalidInput(f"box must be a sequence of (low, high) pairs, got {type(box).__name__}")
+    exact = as_box(box, len(box))
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise InvalidInput(f"count must be a positive int, got {count!r}")
+    lo = np.array([float(a) for a, _ in exact])
+    hi = np.array([float(b) for _, b in exact])
+    d = len(exact)
+    corners = np.array([[hi[i] if (j >> (d - 1 - i)) & 1 else lo[i] for i in range(d)] for j in range(2**d)])
+    rng = np.random.default_rng(seed)
+    rest = lo + (hi - lo) * rng.random((max(0, count - len(corners)), d))
+    return np.vstack([corners, rest])[:count]
+
+
+def predicted_leading(construction: Construction, max_order: int = 8) -> tuple[int, sp.Expr] | None:
+    """(p, lam^p Q(x)): the lowest nonzero term of network - target from :func:`symnet.series.error`.
+
+    Returns None if the error vanishes through lam^max_order.
+    """
+    from symnet import series
+
+    order = 2
+    while True:
+        err = series.error(construction, order)
+        if err.leading_order is not None:
+            return err.leading_order, err.leading
+        if order >= max_order:
+            return None
+        order += 2
+
+
+@dataclass(frozen=True)
+class _ScaleTask:
+    network: Network
+    target: sp.Expr
+    variables: tuple
+    points: np.ndarray
+    backend: str
+    relative_accuracy: float
+
+
+@dataclass(frozen=True)
+class _ScaleOutcome:
+    errors: np.ndarray
+    rounding: float
+    backend: str
+    prec: int
+
+
+def _measure(task: _ScaleTask) -> _ScaleOutcome:
+    """max |N - T| over the points, to the task's relative accuracy (module-level: picklable)."""
+    problem = Problem(task.network, task.target, task.variables, None, "sweep")
+    values, amp = _float64_pass(problem, task.points, subtract_target=True)
+    rounding = UNIT_ROUNDOFF * float(np.max(amp))
+    emax = float(np.max(np.abs(values)))
+    r = task.relative_accuracy
+    if task.backend == "float64" or (task.backend == "auto" and rounding <= r * max(emax - rounding, 0.0)):
+        return _ScaleOutcome(values, rounding, "float64", 53)
+    kmax = float(np.max(amp))
+    guess = emax - rounding
+    prec = mpmath_prec_for(kmax, r * guess) if guess > 0 else mpmath_prec_for(kmax, 2.0**-64)
+    for _ in range(MAX_REFINEMENTS):
+        exact = _mpmath_pass(problem, task.points, prec, subtract_target=True)
+        errors = np.array([float(v) for v in exact])
+        emax = float(np.max(np.abs(errors)))
+        rounding = kmax * 2.0**-prec
+        if rounding <= r * max(emax - rounding, 0.0) or emax == 0.0:
+            break
+        wanted = r * emax if emax > 2 * rounding else 2.0**-prec
+        prec = max(prec + 32, mpmath_prec_for(kmax, wanted))
+    return _ScaleOutcome(errors, rounding, "mpmath", prec)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Measured errors of a construction over a range of scales, against the series' prediction.
+
+    Attributes
+    ----------
+    name : str
+    scales : tuple of float
+    errors : tuple of float
+        Measured max |N_lam(x) - T(x)| over the points, per scale.
+    rounding : tuple of float
+        Bound on the rounding error of each measured value.
+    backends, precisions : tuple
+        ``"float64"``/``"mpmath"`` and the working precision in bits, per scale.
+    order : int or None
+        p, the power of lam of the leading term (None without a prediction).
+    leading : sympy.Expr or None
+        The leading term lam^p Q(x).
+    predicted : tuple of float or None
+        lam^p max |Q(x)| over the same points, per scale.
+    point_errors : tuple of numpy.ndarray
+        N_lam(x) - T(x) at every point, per scale.
+    points : numpy.ndarray
+    relative_accuracy : float
+    """
+
+    name: str
+    scales: tuple[float, ...]
+    errors: tuple[float, ...]
+    rounding: tuple[float, ...]
+    backends: tuple[str, ...]
+    precisions: tuple[int, ...]
+    order: int | None
+    leading: sp.Expr | None
+    predicted: tuple[float, ...] | None
+    point_errors: tuple[np.ndarray, ...]
+    points: np.ndarray
+    relative_accuracy: float
+
+    @property
+    def reliable(self) -> tuple[bool, ...]:
+        """Per scale: is the measured error known to the requested relative accuracy?"""
+        r = self.relative_accuracy
+        return tuple(b <= r * max(e - b, 0.0) for e, b in zip(self.errors, self.rounding, strict=True))
+
+    @property
+    def ratios(self) -> tuple[float, ...] | None:
+        """measured / predicted per scale (-> 1 as lam -> 0)."""
+        if self.predicted is None:
+            return None
+        return tuple(e / p if p else math.inf for e, p in zip(self.errors, self.predicted, strict=False))
+
+    @property
+    def slope(self) -> float:
+        """Least-squares slope of log(error) against log(lam) over the reliable scales (nan if < 2)."""
+        keep = [(math.log(s), math.log(e)) for s, e, ok in zip(self.scales, self.errors, self.reliable, strict=False)
+                if ok and e > 0]
+        if len(keep) < 2:
+            return math.nan
+        x = np.array([k[0] for k in keep])
+        y = np.array([k[1] for k in keep])
+        return float(np.polyfit(x, y, 1)[0])
+
+    @property
+    def optimal_scale(self) -> float:
+        """The scale with the smallest measured error (the bottom of the U in a float64 sweep)."""
+        return self.scales[int(np.argmin(self.errors))]
+
+    def __str__(self) -> str:
+        lines = [f"sweep of {self.name} over {len(self.points)} points"
+                 + (f"; leading term {self.leading}" if self.leading is not None else ""),
+                 f"{'lam':>12} {'max error':>12} {'predicted':>12} {'ratio':>10} {'rounding':>10}  backend"]
+        ratios = self.ratios
+        for i, s in enumerate(self.scales):
+            pred = f"{self.predicted[i]:12.4e}" if self.predicted else f"{'-':>12}"
+            ratio = f"{ratios[i]:10.6f}" if ratios else f"{'-':>10}"
+            flag = "" if self.reliable[i] else "  (rounding-dominated)"
+            lines.append(f"{s:12.4e} {self.errors[i]:12.4e} {pred} {ratio} {self.rounding[i]:10.2e}  "
+                         f"{self.backends[i]}/{self.precisions[i]}b{flag}")
+        order = f" (series order {self.order})" if self.order is not None else ""
+        lines.append(f"fitted slope {self.slope:.4f}{order}")
+        return "\n".join(lines)
+
+
+_SWEEP_BACKENDS = ("auto", "float64", "mpmath")
+
+
+def _prepare(construction: Any, scales: Any, points: Any, backend: str, relative_accuracy: float,
+             leading: Any) -> tuple[list[_ScaleTask], dict]:
+    if not isinstance(construction, Construction):
+        raise InvalidInput(f"sweep needs a Construction (a network with a target and a scale), got "
+                           f"{type(construction).__name__}")
+    if backend not in _SWEEP_BACKENDS:
+        raise InvalidInput(f"backend must be one of {', '.join(map(repr, _SWEEP_BACKENDS))}, got {backend!r}")
+    relative_accuracy = as_positive(relative_accuracy, "relative_accuracy")
+    if isinstance(scales, (str, bytes)) or not isinstance(scales, (Sequence, np.ndarray)) or len(scales) == 0:
+        raise InvalidInput("scales must be a non-empty sequence of positive numbers")
+    exact_scales = [as_scale(s, f"scales[{i}]") for i, s in enumerate(scales)]
+    d = len(construction.variables)
+    if isinstance(points, int) and not isinstance(points, bool):
+        pts = sample_box([(-1, 1)] * d, points)
+    else:
+        pts = as_points(points, d)
+    problems = [resolve(construction, s) for s in exact_scales]
+    tasks = [_ScaleTask(p.network, p.target, p.variables, pts, backend, relative_accuracy) for p in problems]
+    if leading is None:
+        found = predicted_leading(construction)
+        order, lead = found if found is not None else (None, None)
+    elif leading is False:
+        order, lead = None, None
+    else:
+        lead = sp.sympify(leading)
+        order = None
+    predicted = None
+    if lead is not None:
+        lam = construction.scale
+        if order is None:
+            powers = sp.Poly(lead, lam).monoms() if lead.has(lam) else [(0,)]
+            if len(powers) != 1:
+                raise InvalidInput(f"leading term {lead} must be a single power of {lam} times a polynomial")
+            order = int(powers[0][0])
+        q = Polynomial(sp.expand(lead / lam**order), construction.variables)
+        qmax = float(np.max(np.abs(q.numpy(pts))))
+        predicted = tuple(float(sp.N(s, 30)) ** order * qmax for s in exact_scales)
+    meta = {"name": construction.name, "scales": tuple(float(sp.N(s, 30)) for s in exact_scales),
+            "order": order, "leading": lead, "predicted": predicted, "points": pts,
+            "relative_accuracy": relative_accuracy}
+    return tasks, meta
+
+
+def _assemble(meta: dict, outcomes: list[_ScaleOutcome]) -> SweepResult:
+    return SweepResult(
+        name=meta["name"],
+        scales=meta["scales"],
+        errors=tuple(float(np.max(np.abs(o.errors))) for o in outcomes),
+        rounding=tuple(o.rounding for o in outcomes),
+        backends=tuple(o.backend for o in outcomes),
+        precisions=tuple(o.prec for o in outcomes),
+        order=meta["order"],
+        leading=meta["leading"],
+        predicted=meta["predicted"],
+        point_errors=tuple(o.errors for o in outcomes),
+        points=meta["points"],
+        relative_accuracy=meta["relative_accuracy"],
+    )
+
+
+def sweep(
+    construction: Construction,
+    scales: Sequence[Any],
+    points: Any = 64,
+    *,
+    backend: str = "auto",
+    relative_accuracy: float = 1e-3,
+    leading: Any = None,
+    executor: Any = None,
+) -> SweepResult:
+    """Measure max |N_lam - target| over points at each scale and compare with the series.
+
+    Parameters
+    ----------
+    construction : Construction
+        With a concrete activation.
+    scales : sequence of positive numbers
+        Values of lam (floats are read as the decimals they print as).
+    points : array of shape (N, n_inputs), or int
+        The points; an int N takes N points of [-1, 1]^n (corners first, then seeded random).
+    backend : {"auto", "float64", "mpmath"}
+        ``"auto"`` measures each scale in float64 when the rounding bound allows the requested
+        relative accuracy and in mpmath (precision chosen from the bound) otherwise;
+        ``"float64"`` keeps raw float64 values (rounding-dominated scales are flagged in
+        ``reliable`` and left out of the slope: use it to see the U-shaped curve).
+    relative_accuracy : float
+        Relative accuracy of each measured maximum (default 1e-3).
+    leading : sympy expression, False, or None
+        The predicted leading term lam^p Q(x): None takes it from :func:`symnet.series.error`,
+        False skips the prediction, an expression is used as given (e.g. a hand derivation).
+    executor : concurrent.futures.Executor, optional
+        Runs the scales in parallel (process pools, Dask's ``Client.get_executor()``).
+
+    Returns
+    -------
+    SweepResult
+
+    Examples
+    --------
+    >>> from symnet import activations
+    >>> from symnet.constructions import multiplication_gate
+    >>> from symnet.numeric import sweep
+    >>> result = sweep(multiplication_gate(activations.get("softplus")), [0.02, 0.01, 0.005], points=16)
+    >>> result.order, round(result.slope, 2), [round(r, 3) for r in result.ratios]
+    (2, 2.0, [1.0, 1.0, 1.0])
+    """
+    tasks, meta = _prepare(construction, scales, points, backend, relative_accuracy, leading)
+    return _assemble(meta, run_all(_measure, tasks, executor))
+
+
+def sweep_all(
+    constructions: Sequence[Construction],
+    scales: Sequence[Any],
+    points: Any = 64,
+    *,
+    backend: str = "auto",
+    relative_accuracy: float = 1e-3,
+    executor: Any = None,
+) -> list[SweepResult]:
+    """:func:`sweep` for many constructions (activations, n, ...) with every (construction,
+    scale) pair submitted to ``executor`` at once. Predictions come from the series.
+
+    ``points`` must fit every construction (an int N samples [-1, 1]^n for each).
+    """
+    if isinstance(constructions, Construction) or not isinstance(constructions, Sequence):
+        raise InvalidInput("sweep_all needs a sequence of Constructions (use sweep for one)")
+    prepared = [_prepare(c, scales, points, backend, relative_accuracy, None) for c in constructions]
+    flat = [t for tasks, _ in prepared for t in tasks]
+    outcomes = run_all(_measure, flat, executor)
+    results, start = [], 0
+    for tasks, meta in prepared:
+        results.append(_assemble(meta, outcomes[start:start + len(tasks)]))
+        start += len(tasks)
+    return results
+
+
+@dataclass(frozen=True)
+class ScaleChoice:
+    """The scale minimising truncation + rounding error at a given working precision.
+
+    Attributes
+    ----------
+    scale : float
+    truncation : float
+        Predicted max |leading term| at that scale.
+    rounding : float
+        Rounding-error bound (unit roundoff times the amplification) at that scale.
+    unit_roundoff : float
+    """
+
+    scale: float
+    truncation: float
+    rounding: float
+    unit_roundoff: float
+
+    @property
+    def total(self) -> float:
+        return self.truncation + self.rounding
+
+
+def optimal_scale(
+    construction: Construction,
+    points: Any = 64,
+    *,
+    unit_roundoff: float = UNIT_ROUNDOFF,
+    lower: float = 1e-8,
+    upper: float = 1.0,
+) -> ScaleChoice:
+    """The lam that minimises the predicted error at a working precision (the U-curve's bottom).
+
+    The predicted error at lam is lam^p max|Q| (the exact leading term of the series) plus
+    ``unit_roundoff * max K(x; lam)`` (the running rounding bound of ``_backends``), minimised
+    over a logarithmic grid of [lower, upper] refined around the best point.
+
+    Examples
+    --------
+    >>> from symnet import activations
+    >>> from symnet.constructions import multiplication_gate
+    >>> from symnet.numeric import optimal_scale
+    >>> choice = optimal_scale(multiplication_gate(activations.get("softplus")), points=16)
+    >>> 1e-5 < choice.scale < 1e-2, choice.truncation < 1e-6
+    (True, True)
+    """
+    u = as_positive(unit_roundoff, "unit_roundoff")
+    lower, upper = as_positive(lower, "lower"), as_positive(upper, "upper")
+    if lower >= upper:
+        raise InvalidInput(f"lower ({lower}) must be below upper ({upper})")
+    found = predicted_leading(construction)
+    if found is None:
+        raise InvalidInput(f"{construction.name}: the error series vanishes through lam^8; no U-curve to optimise")
+    order, lead = found
+    d = len(construction.variables)
+    pts = sample_box([(-1, 1)] * d, points) if isinstance(points, int) else np.asarray(points, dtype=float)
+    q = Polynomial(sp.expand(lead / construction.scale**order), construction.variables)
+    qmax = float(np.max(np.abs(q.numpy(pts))))
+
+    def cost(lam: float) -> tuple[float, float]:
+        problem = resolve(construction, sp.Rational(repr(lam)))
+        _, amp = _float64_pass(problem, pts, subtract_target=True)
+        return lam**order * qmax, u * float(np.max(amp))
+
+    grid = np.logspace(math.log10(lower), math.log10(upper), 41)
+    costs = [cost(float(g)) for g in grid]
+    best = int(np.argmin([t + r for t, r in costs]))
+    lo_i, hi_i = max(best - 1, 0), min(best + 1, len(grid) - 1)
+    fine = np.logspace(math.log10(grid[lo_i]), math.log10(grid[hi_i]), 21)
+    fine_costs = [cost(float(g)) for g in fine]
+    j = int(np.argmin([t + r for t, r in fine_costs]))
+    lam = float(fine[j])
+    return ScaleChoice(lam, fine_costs[j][0], fine_costs[j][1], u)
+
