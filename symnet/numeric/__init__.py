@@ -5,6 +5,9 @@
   (:func:`plan_precision`).
 - Sweeps: :func:`sweep`, :func:`sweep_all` (measured error against the exact leading term of
   :mod:`symnet.series`, log-log slope, any ``concurrent.futures`` executor), :func:`optimal_scale`.
+- Rigorous certificates: :func:`certify` proves sup over a box (or a finite set of points, e.g.
+  :func:`corners`) of |network - target| <= eps in arb ball arithmetic (Taylor models with box
+  subdivision), and :meth:`Certificate.check` re-verifies by an independent route.
 """
 
 from symnet.numeric._backends import (
@@ -17,9 +20,12 @@ from symnet.numeric._backends import (
     evaluate_error,
     plan_precision,
 )
+from symnet.numeric._rigorous import Cell, Certificate, certify, corners
 from symnet.numeric._sweep import ScaleChoice, SweepResult, optimal_scale, sample_box, sweep, sweep_all
 
 __all__ = [
+    "Cell",
+    "Certificate",
     "Evaluation",
     "Float64Program",
     "MpmathProgram",
@@ -27,6 +33,8 @@ __all__ = [
     "PrecisionWarning",
     "ScaleChoice",
     "SweepResult",
+    "certify",
+    "corners",
     "evaluate",
     "evaluate_error",
     "optimal_scale",

@@ -96,6 +96,18 @@ def _cosh(z: Ball) -> Ball:
     return (e + f) / 2
 
 
+def _atanh(z: Ball) -> Ball:
+    if not is_series(z):
+        return z.atanh()
+    return ((1 + z).log() - (1 - z).log()) / 2
+
+
+def _asinh(z: Ball) -> Ball:
+    if not is_series(z):
+        return z.asinh()
+    return (z + (z * z + 1).sqrt()).log()
+
+
 def _kink(what: str, where: flint.arb) -> NotSmoothError:
     return NotSmoothError(
         f"{what} is not smooth on the ball {where}: its branches tie there, so no Taylor expansion "
@@ -140,6 +152,8 @@ _TABLE: dict[Any, Callable[[Ball], Ball]] = {
     sp.sinh: _sinh,
     sp.cosh: _cosh,
     sp.atan: lambda z: z.atan(),
+    sp.atanh: _atanh,
+    sp.asinh: _asinh,
 }
 
 
