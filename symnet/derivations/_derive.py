@@ -81,6 +81,9 @@ def _is_lam_polynomial(value: sp.Expr, lam: sp.Symbol) -> bool:
 
 
 def _args_tex(variables: Sequence[sp.Symbol], printer: ReadingPrinter) -> str:
+    """The argument list of N: the inputs themselves for up to three, else the vector x."""
+    if len(variables) > 3:
+        return "\\mathbf{x}"
     return ", ".join(printer.doprint(v) for v in variables)
 
 
@@ -155,6 +158,8 @@ class _Shallow:
         self.points = sorted(set(self.biases), key=sp.default_sort_key)
         self.derivs = {b: self.act.derivatives(self.K, at=b) for b in self.points}
         self.printer = ReadingPrinter(self.x)
+        self._brackets: dict[int, sp.Expr] = {}
+        self._ring = None
 
     @staticmethod
     def _common_factor(weights: list[sp.Expr]) -> tuple[sp.Expr, list[sp.Expr] | None]:
@@ -174,34 +179,69 @@ class _Shallow:
     # the mathematics ---------------------------------------------------------------------------------
     def s_k(self, k: int) -> sp.Expr:
         """S_k = sum_j w_j t_j^k, exactly."""
+        bracket = self.bracket(k)
+        if bracket is not None:
+            return sp.expand(self.mu * self.lam**(self.q * k) * bracket)
         return sp.expand(sp.Add(*[w * t**k for w, t in zip(self.weights, self.t, strict=True)]))
 
     def bracket(self, k: int) -> sp.Expr | None:
-        """B_k with S_k = mu lam^(q k) B_k, when mu and the that_j exist."""
+        """B_k = sum_j what_j that_j^k (integer polynomial; S_k = mu lam^(q k) B_k), when mu and the
+        that_j exist. Computed in the polynomial ring Q[x] (sympy.polys.rings)."""
         if self.what is None or self.that is None:
             return None
-        return sp.expand(sp.Add(*[w * t**k for w, t in zip(self.what, self.that, strict=True)]))
+        if k not in self._brackets:
+            if self._ring is None:
+                ring, *_ = sp.polys.rings.ring(self.x, sp.QQ) if self.x else (None,)
+                forms = [ring.from_expr(t) if t != 0 else ring.zero for t in self.that]
+                self._ring = (ring, forms)
+            ring, forms = self._ring
+            total = ring.zero
+            for w, t in zip(self.what, forms, strict=True):
+                if w != 0:
+                    total += int(w) * t**k
+            self._brackets[k] = sp.expand(total.as_expr())
+        return self._brackets[k]
+
+    def _laurent_monomial(self, value: sp.Expr) -> tuple[sp.Expr, int] | None:
+        """(c, e) with value = c lam^e and c free of lam, or None."""
+        if value == 0:
+            return sp.Integer(0), 0
+        e = _lam_order(value, self.lam)
+        c = sp.cancel(value * self.lam**(-e))
+        return (c, e) if not c.has(self.lam) else None
 
     def expansion(self) -> dict[int, sp.Expr]:
         """{power: coefficient} of N(x) in lam, through lam^order, by the per-neuron route."""
         lam = self.lam
-        total = self.out_bias
-        if len(self.points) == 1:
+        mu = self._laurent_monomial(self.mu)
+        c0 = self._laurent_monomial(self.out_bias)
+        raw: dict[int, sp.Expr] = {}
+        if len(self.points) == 1 and self.what is not None and self.that is not None and mu and c0:
+            # fast route: N = c0 + sum_k sigma^(k)(b)/k! mu0 lam^(e + q k) B_k
             d = self.derivs[self.points[0]]
-            total += sp.Add(*[d[k] / sp.factorial(k) * self.s_k(k) for k in range(self.K + 1)])
+            if c0[0] != 0:
+                raw[c0[1]] = c0[0]
+            for k in range(self.K + 1):
+                power = mu[1] + self.q * k
+                if power > self.order or d[k] == 0:
+                    continue
+                bracket = self.bracket(k)
+                if bracket != 0:
+                    raw[power] = raw.get(power, sp.Integer(0)) + d[k] / sp.factorial(k) * mu[0] * bracket
         else:
+            total = self.out_bias
             for w, b, t in zip(self.weights, self.biases, self.t, strict=True):
                 d = self.derivs[b]
                 total += w * sp.Add(*[d[k] / sp.factorial(k) * t**k for k in range(self.K + 1)])
-        shifted = sp.expand(total * lam**self.p)
-        poly = sp.Poly(shifted, lam)
+            poly = sp.Poly(sp.expand(total * lam**self.p), lam)
+            for (e,), coeff in poly.terms():
+                if e - self.p <= self.order:
+                    raw[e - self.p] = coeff
         out: dict[int, sp.Expr] = {}
-        for (e,), coeff in poly.terms():
-            power = e - self.p
-            if power <= self.order:
-                value = _canonical(coeff, self.x)
-                if value != 0:
-                    out[power] = value
+        for power, coeff in sorted(raw.items()):
+            value = _canonical(coeff, self.x)
+            if value != 0:
+                out[power] = value
         return out
 
     # the steps ---------------------------------------------------------------------------------------
@@ -219,8 +259,7 @@ class _Shallow:
         if k is not None:
             if s > 0 and not form.is_Add and not form.is_Mul:
                 return f"{ftex}^{{{k}}}"
-            inner = ftex if s > 0 else f"-{_paren(ftex, form)}"
-            return f"\\left({inner}\\right)^{{{k}}}"
+            return f"\\left({pr.doprint(sp.expand(s * form))}\\right)^{{{k}}}"
         b = self.biases[j]
         arg = f"{scale} {_paren(ftex, form)}" if scale else ftex
         if b == 0:
@@ -325,7 +364,7 @@ class _Shallow:
         ob = "" if self.out_bias == 0 else _paren(pr.doprint(self.out_bias), self.out_bias) + " + "
         if len(self.points) == 1:
             b = pr.doprint(self.points[0])
-            rhs = (f"{ob}\\sum_{{k=0}}^{{{K}}} \\frac{{\\sigma^{{(k)}}({b})}}{{k!}}\\, S_k({args}) "
+            rhs = (f"{ob}\\sum_{{k=0}}^{{{K}}} \\frac{{\\sigma^{{(k)}}({b})}}{{k!}}\\, S_k "
                    f"+ O\\left(\\lambda^{{{self.order + 1}}}\\right)")
             plain = f"sum_(k=0..{K}) sigma^(k)({self.points[0]})/k! S_k + O(lam^{self.order + 1})"
         else:
@@ -337,7 +376,7 @@ class _Shallow:
         if prefix and chunks:
             chunks[0] = f"{prefix} \\bigl[{chunks[0]}"
             chunks[-1] = f"{chunks[-1]}\\bigr]"
-        rows.append(Row(Tex(f"S_k({args}) := \\sum_j w_j\\, t_j^{{k}}", "S_k := sum_j w_j t_j^k"),
+        rows.append(Row(Tex("S_k := \\sum_j w_j\\, t_j^{k}", "S_k := sum_j w_j t_j^k"),
                         Tex(" ".join(chunks), "sum_j w_j t_j^k", tuple(chunks))))
         lam_q = "\\lambda" if self.q == 1 else f"\\lambda^{{{self.q}}}"
         why = f"Insert the expansion into every neuron: neuron $j$ sees $b_j + t_j$ with $t_j = O({lam_q})$"
@@ -361,7 +400,6 @@ class _Shallow:
 
     def step_cancellations(self) -> Step:
         pr = self.printer
-        args = _args_tex(self.x, pr)
         rows = []
         zero_s, zero_d = [], []
         single = len(self.points) == 1
@@ -369,7 +407,7 @@ class _Shallow:
             if single and self.derivs[self.points[0]][k] == 0:
                 zero_d.append(k)
             bracket = self.bracket(k)
-            lhs = Tex(f"S_{{{k}}}({args})", f"S_{k}")
+            lhs = Tex(f"S_{{{k}}}", f"S_{k}")
             if bracket is not None:
                 if bracket == 0:
                     zero_s.append(k)
@@ -407,34 +445,61 @@ class _Shallow:
 
 # -- steps shared by every route ----------------------------------------------------------------------
 
+def _product_chunks(coeff: sp.Expr, power: int, poly: sp.Expr, variables: tuple[sp.Symbol, ...],
+                    printer: ReadingPrinter, scale: sp.Symbol) -> list[str]:
+    """coefficient, scale^power and the factors of poly (monomial factors first) as chunks."""
+    factors = sp.Mul.make_args(poly)
+    plain = [f for f in factors if not f.is_Add and not (f.is_Pow and f.base.is_Add)]
+    grouped = [f for f in factors if f not in plain]
+
+    def var_index(f: sp.Expr) -> int:
+        base = f.base if f.is_Pow else f
+        return variables.index(base) if base in variables else len(variables)
+
+    plain.sort(key=lambda f: (var_index(f), sp.default_sort_key(f)))
+    head = " ".join(t for t in (_factor_text(coeff, printer), printer.doprint(scale**power) if power else "",
+                                " ".join(printer.doprint(f) for f in plain)) if t)
+    head = "-" + head[2:] if head.startswith("- ") else head
+    chunks = [head] if head else []
+    for f in grouped:
+        tex = printer.doprint(f)
+        chunks.append(tex if f.is_Pow else f"\\left({tex}\\right)")
+    return chunks or ["1"]
+
+
 def _series_step(c: Construction, order: int, expansion: dict[int, sp.Expr], error: dict[int, sp.Expr],
                  checked: str) -> Step:
-    pr = ReadingPrinter(c.variables)
-    args = _args_tex(c.variables, pr)
+    from symnet.derivations._latex import visible_width
+
+    variables = tuple(c.variables)
+    pr = ReadingPrinter(variables)
+    args = _args_tex(variables, pr)
     target = sp.sympify(c.target)
-    rows = [
-        Row(Tex(f"N({args})", "N"), Expansion(expansion, tuple(c.variables), c.scale, remainder=order + 1)),
-        Row(Tex(f"N({args}) - {_paren(pr.doprint(target), target)}", f"N - ({target})"),
-            Expansion(error, tuple(c.variables), c.scale, remainder=order + 1)),
-    ]
+    target_tex = pr.doprint(target)
+    rows = []
+    if visible_width(target_tex) > 14:
+        rows.append(Row(Tex(f"p({args})", "p"), Expansion({0: target}, variables, c.scale)))
+        diff = Tex(f"N({args}) - p({args})", "N - p")
+    else:
+        diff = Tex(f"N({args}) - {_paren(target_tex, target)}", f"N - ({target})")
+    rows.append(Row(Tex(f"N({args})", "N"), Expansion(expansion, variables, c.scale, remainder=order + 1)))
+    rows.append(Row(diff, Expansion(error, variables, c.scale, remainder=order + 1)))
     powers = sorted(p for p, v in error.items() if v != 0)
     if powers:
         p0 = powers[0]
-        coeff, poly = sp.factor(error[p0]).as_independent(*c.variables, as_Add=False)
-        lead_tex = " ".join(t for t in (_factor_text(coeff, pr), pr.doprint(c.scale**p0) if p0 else "",
-                                        pr.doprint(poly)) if t and t != "1")
-        if lead_tex.startswith("- "):
-            lead_tex = "-" + lead_tex[2:]
-        rows.append(Row(Tex(f"N({args}) - {_paren(pr.doprint(target), target)}", "N - target"),
-                        Tex(f"{lead_tex} + O\\left({pr.doprint(c.scale**(p0 + 1))}\\right)",
-                            f"{c.scale**p0 * coeff * poly} + O({c.scale}**{p0 + 1})")))
+        coeff, poly = sp.factor(error[p0]).as_independent(*variables, as_Add=False)
+        chunks = _product_chunks(coeff, p0, poly, variables, pr, c.scale)
+        chunks.append(f"+ O\\left({pr.doprint(c.scale**(p0 + 1))}\\right)")
+        rows.append(Row(diff, Tex(" ".join(chunks), f"{c.scale**p0 * coeff * poly} + O({c.scale}**{p0 + 1})",
+                                  tuple(chunks))))
         lead_txt = (f"The leading error is of order $\\lambda^{{{p0}}}$ and of total degree "
-                    f"{sp.Poly(error[p0], *c.variables).total_degree()} in the inputs")
+                    f"{sp.Poly(error[p0], *variables).total_degree()} in the inputs")
     else:
         lead_txt = f"The network equals the target exactly through $\\lambda^{{{order}}}$"
-    why = (f"Collect powers of $\\lambda$. {lead_txt}. " + (f"Agrees term by term with {text(checked)}."
-                                                          if checked else ""))
-    return Step("The exact error series", tuple(rows), why.strip())
+    why = f"Collect powers of $\\lambda$. {lead_txt}."
+    if checked:
+        why += f" Agrees term by term with {text(checked)}."
+    return Step("The exact error series", tuple(rows), why)
 
 
 def _factor_text(coeff: sp.Expr, printer: ReadingPrinter) -> str:
@@ -525,9 +590,11 @@ def derive(construction: Construction, order: int) -> Derivation:
     >>> from symnet import activations
     >>> from symnet.constructions import multiplication_gate
     >>> from symnet.derivations import derive
+    >>> import sympy as sp
     >>> d = derive(multiplication_gate(activations.generic()), 2)
-    >>> d.leading
-    (2, sigma^(4)(b)*u**3*v/(6*sigma^(2)(b)) + sigma^(4)(b)*u*v**3/(6*sigma^(2)(b)))
+    >>> power, coefficient = d.leading
+    >>> power, sp.factor(coefficient)
+    (2, sigma^(4)(b)*u*v*(u**2 + v**2)/(6*sigma^(2)(b)))
     >>> for step in d.steps:
     ...     print(step.title)
     The network

@@ -269,20 +269,49 @@ def series_chunks(terms: Mapping[int, sp.Expr], variables: Sequence[sp.Symbol], 
 
 # -- layout ---------------------------------------------------------------------------------------
 
-_COMMAND = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|,|;|quad|qquad)|\\[A-Za-z]+")
+_FRAC = re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}")
+_SCRIPT = re.compile(r"[\^_]\{([^{}]*)\}|[\^_](\\?[A-Za-z0-9])")
+_OPERATORS = {"log", "ln", "exp", "sin", "cos", "tanh", "erf", "max", "min", "operatorname", "text", "mathbf"}
+_ZERO_WIDTH = {"left", "right", "bigl", "bigr", "Bigl", "Bigr", "displaystyle", "limits"}
 
 
-def visible_width(tex: str) -> int:
-    """A rough count of the characters a LaTeX math string shows (for line breaking)."""
-    frac = re.compile(r"\\frac\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}")
+def visible_width(tex: str) -> float:
+    r"""A rough width, in characters, of what a LaTeX math string shows (for line breaking).
+
+    Fractions count as their wider part, scripts at 0.7, binary operators at 2.5.
+
+    Examples
+    --------
+    >>> from symnet.derivations._latex import visible_width
+    >>> visible_width("u v") < visible_width("\\frac{\\sigma^{(4)}(b)}{6 \\sigma^{(2)}(b)} u v")
+    True
+    """
+    def command(m: re.Match) -> str:
+        name = m.group(1)
+        if name in _ZERO_WIDTH:
+            return ""
+        if name in _OPERATORS:
+            return "x" * len(name)
+        if name in ("quad", "qquad"):
+            return "xx" if name == "quad" else "xxxx"
+        return "x"
+
+    # innermost constructs first, so that nested fractions and scripts are measured correctly
     while True:
-        new = frac.sub(lambda m: "x" * max(visible_width(m.group(1)), visible_width(m.group(2))), tex)
+        new = _FRAC.sub(lambda m: "w" * round(max(visible_width(m.group(1)), visible_width(m.group(2)))), tex)
+        new = _SCRIPT.sub(lambda m: "s" * round(0.7 * visible_width(
+            m.group(1) if m.group(1) is not None else m.group(2))), new)
         if new == tex:
             break
         tex = new
-    tex = re.sub(r"[\^_]\{([^{}]*)\}", lambda m: "x" * ((len(m.group(1)) + 1) // 2), tex)
-    tex = _COMMAND.sub(lambda m: "" if m.group(0) in ("\\left", "\\right", "\\bigl", "\\bigr") else "x", tex)
-    return len(re.sub(r"[{}\s]", "", tex))
+    tex = re.sub(r"\\([A-Za-z]+)", command, tex)
+    tex = re.sub(r"\\[,;:! ]", "", tex)
+    width = 0.0
+    for ch in tex:
+        if ch in "{} &":
+            continue
+        width += 2.5 if ch in "+-=<>" else 1.0
+    return width
 
 
 def layout(chunks: Sequence[str], width: int = LINE_WIDTH, first_width: int | None = None) -> list[str]:
@@ -418,6 +447,7 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \allowdisplaybreaks
 \setcounter{MaxMatrixCols}{20}
 \setlength{\parindent}{0pt}
+\sloppy
 """
 
 
