@@ -385,8 +385,10 @@ def _evaluate(problem: Problem, pts: np.ndarray, accuracy: float | None, backend
     lost = _digits_lost(values, amp)
     f64_error = UNIT_ROUNDOFF * amp
     if backend != "mpmath" and prec is None:
-        wanted = accuracy if accuracy is not None else 1e-6 * max(1.0, float(np.max(np.abs(values))))
-        ok = float(np.max(f64_error)) <= wanted
+        finite = np.isfinite(values)
+        size = float(np.max(np.abs(values[finite]))) if finite.any() else 1.0
+        wanted = accuracy if accuracy is not None else 1e-6 * max(1.0, size)
+        ok = bool(finite.all()) and float(np.max(f64_error)) <= wanted
         if ok:
             return Evaluation(values, f64_error, "float64", 53, lost)
         message = (
