@@ -1,0 +1,162 @@
+"""symnet.numeric.sweep: measured errors against the exact leading term, slopes, the U-curve,
+and executors.
+
+Two independent routes meet in every check: the measured error (float64 or mpmath evaluation of
+the explicit network) and the prediction (the leading term of symnet.series, and the hand
+derivation of MATH.md written out below from the activations' exact derivatives).
+"""
+
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from symnet import activations
+from symnet.constructions import LAM, multiplication_gate, shallow_product, square_gate
+from symnet.errors import InvalidInput, ShapeError
+from symnet.numeric import optimal_scale, sample_box, sweep, sweep_all
+
+SCALES = [1e-2, 5e-3, 2e-3, 1e-3]
+
+
+def derivative_ratio(construction, k_top: int, k_bottom: int) -> sp.Expr:
+    act, b = construction.activation, construction.parameters["bias"]
+    return act.derivative(k_top, at=b) / act.derivative(k_bottom, at=b)
+
+
+def hand_leading_gate(c):
+    """MATH.md sec. 1: lam^2 sigma''''(b) / (6 sigma''(b)) uv (u^2 + v^2)."""
+    u, v = c.variables
+    return LAM**2 * derivative_ratio(c, 4, 2) / 6 * u * v * (u**2 + v**2)
+
+
+def hand_leading_square(c):
+    """MATH.md sec. 1: lam^2 sigma''''(b) x^4 / (12 sigma''(b))."""
+    (x,) = c.variables
+    return LAM**2 * derivative_ratio(c, 4, 2) / 12 * x**4
+
+
+def hand_leading_product(c, n):
+    """MATH.md sec. 2: lam^2 sigma^(n+2)(b) / (6 sigma^(n)(b)) x_1...x_n (x_1^2 + ... + x_n^2)."""
+    xs = c.variables
+    return LAM**2 * derivative_ratio(c, n + 2, n) / 6 * sp.Mul(*xs) * sum(x**2 for x in xs)
+
+
+def assert_confirms(result, order=2):
+    assert result.order == order
+    assert abs(result.slope - order) <= 0.03 * order  # within a few percent
+    assert all(result.reliable)
+    assert abs(result.ratios[-1] - 1) <= 0.01  # within 1% at the smallest lam
+    # the ratio approaches 1 as lam -> 0
+    deviations = [abs(r - 1) for r in result.ratios]
+    assert deviations[-1] <= deviations[0] + 1e-9
+
+
+@pytest.mark.parametrize("name", ["softplus", "sigmoid", "tanh", "gelu"])
+def test_multiplication_gate(name):
+    c = multiplication_gate(activations.get(name))
+    result = sweep(c, SCALES, points=24, relative_accuracy=1e-4)
+    assert_confirms(result)
+    assert sp.simplify(result.leading - hand_leading_gate(c)) == 0
+    by_hand = sweep(c, SCALES, points=24, relative_accuracy=1e-4, leading=hand_leading_gate(c))
+    assert by_hand.predicted == pytest.approx(result.predicted, rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["softplus", "tanh", "exp"])
+def test_square_gate(name):
+    c = square_gate(activations.get(name))
+    result = sweep(c, SCALES, points=12, relative_accuracy=1e-4)
+    assert_confirms(result)
+    assert sp.simplify(result.leading - hand_leading_square(c)) == 0
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 5, 6])
+def test_2n_formula(n):
+    c = shallow_product(n, activations.get("exp"))
+    result = sweep(c, SCALES, points=16, relative_accuracy=1e-4)
+    assert_confirms(result)
+    assert sp.simplify(result.leading - hand_leading_product(c, n)) == 0
+    # at n >= 4 float64 cannot measure these errors: the sweep used mpmath
+    if n >= 4:
+        assert set(result.backends) == {"mpmath"}
+
+
+def test_2n_formula_with_a_bias():
+    c = shallow_product(3, activations.get("softplus"), bias=1)
+    result = sweep(c, SCALES, points=16, relative_accuracy=1e-4)
+    assert_confirms(result)
+    assert sp.simplify(result.leading - hand_leading_product(c, 3)) == 0
+
+
+def test_float64_u_curve_and_optimal_scale():
+    c = shallow_product(3, activations.get("exp"))
+    scales = list(np.logspace(-5, -0.5, 19))
+    result = sweep(c, scales, points=16, backend="float64", leading=False)
+    assert set(result.backends) == {"float64"}
+    errors = np.array(result.errors)
+    best = int(np.argmin(errors))
+    assert 0 < best < len(scales) - 1
+    assert errors[0] > 100 * errors[best] and errors[-1] > 100 * errors[best]  # a U
+    assert not all(result.reliable) and any(result.reliable)
+    # truncation side of the U still has slope 2
+    assert abs(result.slope - 2) < 0.1
+    choice = optimal_scale(c, points=16)
+    assert choice.scale / 4 < result.optimal_scale < choice.scale * 4
+    # the predicted total bounds what float64 achieves near the predicted optimum
+    near = sweep(c, [choice.scale], points=16, backend="float64", leading=False)
+    assert near.errors[0] <= choice.total
+
+
+def test_sweep_all_and_executors_give_the_same_numbers():
+    cs = [multiplication_gate(activations.get("softplus")), multiplication_gate(activations.get("tanh")),
+          shallow_product(3, activations.get("exp"))]
+    scales = [1e-2, 1e-3]
+    sequential = [sweep(c, scales, points=8) for c in cs]
+    with ThreadPoolExecutor(2) as pool:
+        threaded = sweep_all(cs, scales, points=8, executor=pool)
+    with ProcessPoolExecutor(2) as pool:
+        processes = sweep_all(cs, scales, points=8, executor=pool)
+        single = sweep(cs[0], scales, points=8, executor=pool)
+    for a, b, p in zip(sequential, threaded, processes, strict=True):
+        assert a.errors == b.errors == p.errors
+        assert a.ratios == b.ratios == p.ratios
+    assert single.errors == sequential[0].errors
+
+
+def test_points_given_explicitly_and_sample_box():
+    c = multiplication_gate(activations.get("softplus"))
+    pts = sample_box([(0, 1), (-1, 0)], 10, seed=3)
+    assert pts.shape == (10, 2) and pts[:, 0].min() >= 0 and pts[:, 1].max() <= 0
+    assert sample_box([(0, 1), (-1, 0)], 10, seed=3).tolist() == pts.tolist()
+    result = sweep(c, [1e-2, 1e-3], points=pts)
+    # the prediction is evaluated at the same points: max over them of |lam^2/12 uv(u^2+v^2)|
+    u, v = pts[:, 0], pts[:, 1]
+    assert result.predicted[1] == pytest.approx(1e-6 / 12 * np.max(np.abs(u * v * (u**2 + v**2))), rel=1e-12)
+    assert "fitted slope" in str(result)
+
+
+def test_bad_inputs():
+    c = multiplication_gate(activations.get("softplus"))
+    with pytest.raises(InvalidInput, match="scales"):
+        sweep(c, [])
+    with pytest.raises(InvalidInput, match="positive"):
+        sweep(c, [0.1, -0.1])
+    with pytest.raises(InvalidInput, match="Construction"):
+        sweep(c.network, [0.1])
+    with pytest.raises(InvalidInput, match="backend"):
+        sweep(c, [0.1], backend="float16")
+    with pytest.raises(InvalidInput, match="executor"):
+        sweep(c, [0.1], executor=object())
+    with pytest.raises(ShapeError):
+        sweep(c, [0.1], points=[[0.1, 0.2, 0.3]])
+    with pytest.raises(InvalidInput, match="NaN"):
+        sweep(c, [0.1], points=[[0.1, float("nan")]])
+    with pytest.raises(InvalidInput, match="relative_accuracy"):
+        sweep(c, [0.1], relative_accuracy=0)
+    with pytest.raises(InvalidInput, match="concrete activation"):
+        sweep(multiplication_gate(activations.generic()), [0.1])
+    with pytest.raises(InvalidInput, match="sequence of Constructions"):
+        sweep_all(c, [0.1])
+    with pytest.raises(InvalidInput, match="empty"):
+        sample_box([(1, 0)], 3)
