@@ -539,15 +539,6 @@ def _hypotheses_step(c: Construction) -> Step:
     return Step("Hypotheses", tuple(rows), why)
 
 
-def _series_error(c: Construction, order: int) -> tuple[dict[int, sp.Expr], str] | None:
-    try:
-        from symnet import series
-    except ImportError:  # pragma: no cover - series is part of the package
-        return None
-    result = series.error(c, order)
-    return dict(result.terms), f"symnet.series.error ({result.method})"
-
-
 def _compare(c: Construction, mine: dict[int, sp.Expr], theirs: dict[int, sp.Expr], route: str) -> None:
     for power in sorted(set(mine) | set(theirs)):
         a, b = mine.get(power, sp.Integer(0)), theirs.get(power, sp.Integer(0))
@@ -612,30 +603,25 @@ def derive(construction: Construction, order: int) -> Derivation:
     if not 0 <= order <= MAX_DERIVE_ORDER:
         raise InvalidInput(f"derive(): the order must be between 0 and {MAX_DERIVE_ORDER}, got {order}")
     c = construction
+    from symnet import series
+
     target = sp.sympify(c.target)
-    reference = _series_error(c, order)
-    explicit = c.hidden_neurons <= MAX_WRITTEN_NEURONS
-    if explicit and c.depth == 1 and c.network.n_outputs == 1:
-        route = _Shallow(c, order)
-        expansion = route.expansion()
-        error = dict(expansion)
-        error[0] = _canonical(expansion.get(0, sp.Integer(0)) - target, tuple(c.variables))
-        error = {p: v for p, v in error.items() if v != 0}
-        checked = ""
-        if reference is not None:
-            _compare(c, error, reference[0], reference[1])
-            error, checked = reference[0], reference[1]
+    variables = tuple(c.variables)
+    shallow = c.hidden_neurons <= MAX_WRITTEN_NEURONS and c.depth == 1 and c.network.n_outputs == 1
+    route = _Shallow(c, order) if shallow else None  # validates the construction before any expansion
+    reference = series.error(c, order)
+    checked = f"symnet.series.error ({reference.method})"
+    error = dict(reference.terms)
+    if route is not None:
+        mine = route.expansion()
+        mine[0] = _canonical(mine.get(0, sp.Integer(0)) - target, variables)
+        _compare(c, {p: t for p, t in mine.items() if t != 0}, error, checked)
         steps = [route.step_network(), route.step_taylor(), route.step_substitution(), route.step_cancellations()]
     else:
-        if reference is None:  # pragma: no cover
-            raise InvalidInput(f"derive({c.name}): deep or large constructions need symnet.series")
-        error, checked = reference
         steps = _deep_steps(c, order)
-        expansion = None
-    if expansion is None or reference is not None:
-        expansion = dict(error)
-        expansion[0] = _canonical(error.get(0, sp.Integer(0)) + target, tuple(c.variables))
-        expansion = {p: v for p, v in expansion.items() if v != 0}
+    expansion = dict(error)
+    expansion[0] = _canonical(error.get(0, sp.Integer(0)) + target, variables)
+    expansion = {p: t for p, t in expansion.items() if t != 0}
     steps.append(_series_step(c, order, expansion, error, checked))
     steps.append(_hypotheses_step(c))
     act = c.activation
