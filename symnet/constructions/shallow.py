@@ -1,0 +1,148 @@
+"""The shallow product of n inputs: the 2^n formula (LTR App. A; seed 000; MATH.md sec. 2).
+
+    N(x) = sum_{s in {-1,1}^n} (s_1...s_n) / (2^n lam^n sigma^(n)(b)) * sigma(b + lam s.x)
+
+Exactly, for every analytic sigma (because ``sum_s (prod s) (s.x)^k = 2^n sum_{|alpha|=k, all
+alpha_i odd} k!/alpha! x^alpha``),
+
+    N(x) = sum_{alpha, every alpha_i odd} (sigma^(|alpha|)(b) / sigma^(n)(b)) lam^(|alpha|-n) x^alpha / alpha!
+         = x_1...x_n + lam^2 (sigma^(n+2)(b) / (6 sigma^(n)(b))) x_1...x_n (x_1^2+...+x_n^2) + O(lam^4).
+
+Writing ``alpha_i = 1 + 2 e_i``, the coefficient of ``lam^(2j)`` is
+``(sigma^(n+2j)(b) / sigma^(n)(b)) E_j(x)`` with
+``E_j(x) = sum_{|e| = j} prod_i x_i^(1+2e_i) / (1+2e_i)!``, the ``y^j`` coefficient of
+``prod_i sinh_y(x_i)``, ``sinh_y(t) = sum_e t^(1+2e) y^e / (1+2e)!``; :func:`odd_part` computes it
+by a truncated product over the variables (python-flint polynomials), ``C(n+j-1, j)`` terms,
+never the 2^n neurons.
+
+Examples
+--------
+>>> from symnet import activations, series
+>>> from symnet.constructions import shallow_product
+>>> c = shallow_product(3, activations.get("exp"))
+>>> c.hidden_neurons
+8
+>>> series.error(c, 2).leading
+lam**2*x_1*x_2*x_3*(x_1**2 + x_2**2 + x_3**2)/6
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+import flint
+import sympy as sp
+
+from symnet.activations import Activation
+from symnet.constructions._base import LAM, Construction
+from symnet.constructions.gates import as_activation, choose_bias
+from symnet.errors import InvalidInput
+from symnet.network import Network, input_symbols
+from symnet.series._result import poly_expr
+
+__all__ = ["odd_part", "shallow_product"]
+
+#: Largest n accepted (the closed form's terms grow like C(n + j - 1, j); the derivative order
+#: n + order must stay within the activations' limit).
+MAX_N = 300
+
+
+def odd_part(n: int, j: int, variables: tuple[sp.Symbol, ...] | None = None) -> sp.Expr:
+    """``E_j(x) = sum_{|e| = j} prod_i x_i^(1+2e_i) / (1+2e_i)!`` (all exponents odd, total n+2j).
+
+    Examples
+    --------
+    >>> from symnet.constructions.shallow import odd_part
+    >>> odd_part(2, 1)
+    x_1**3*x_2/6 + x_1*x_2**3/6
+    """
+    variables = input_symbols(n) if variables is None else variables
+    ctx = flint.fmpq_mpoly_ctx.get(tuple(f"t{i}" for i in range(n)), "lex")
+    gens = ctx.gens()
+    acc = [ctx.from_dict({(0,) * n: 1})] + [ctx.from_dict({})] * j  # coefficients of y^0..y^j
+    for i in range(n):
+        odd = [gens[i] ** (1 + 2 * e) * flint.fmpq(1, math.factorial(1 + 2 * e)) for e in range(j + 1)]
+        acc = [sum((acc[m - e] * odd[e] for e in range(m + 1)), ctx.from_dict({})) for m in range(j + 1)]
+    return poly_expr({exps: sp.Rational(int(c.p), int(c.q)) for exps, c in acc[j].to_dict().items()}, variables)
+
+
+def _check_n(n: Any) -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise InvalidInput(f"shallow_product: n must be a positive int (the number of inputs), got {n!r}")
+    if n < 1:
+        raise InvalidInput(f"shallow_product: n must be at least 1, got {n}")
+    if n > MAX_N:
+        raise InvalidInput(f"shallow_product: n = {n} is beyond symnet's limit of {MAX_N} inputs")
+    return n
+
+
+def shallow_product(n: int, activation: Activation | str, bias: Any = 0) -> Construction:
+    """The 2^n-neuron product ``x_1...x_n ~ sum_s (prod s) sigma(b + lam s.x) / (2^n lam^n sigma^(n)(b))``.
+
+    One hidden layer of 2^n neurons with weights ``lam s`` (``s in {-1, 1}^n``) and common bias
+    ``b``, output weights ``s_1...s_n / (2^n lam^n sigma^(n)(b))``, no output bias (LTR App. A;
+    MATH.md sec. 2). The network is lazy: ``hidden_neurons`` is ``2**n`` but ``.network`` is built
+    only on access (and refused beyond ``MAX_EXPLICIT_NEURONS``); ``closed_form(order)`` gives
+    the exact error terms ``lam^(2j) (sigma^(n+2j)(b) / sigma^(n)(b)) E_j(x)`` for any n.
+
+    Parameters
+    ----------
+    n : int
+        Number of inputs, ``1 <= n <= 300``.
+    activation : Activation or catalogue name
+    bias : number, symbol, or None
+        Hidden bias b (default 0, the setting of LTR and of the lower bound); ``None`` chooses
+        a point where ``sigma^(n)(b) != 0``.
+
+    Raises
+    ------
+    InvalidInput
+        If n is not a positive int.
+    HypothesisError
+        If ``sigma^(n)(b) = 0`` (e.g. the logistic sigmoid at 0 for even n).
+
+    Examples
+    --------
+    >>> from symnet import activations
+    >>> from symnet.constructions import shallow_product
+    >>> c = shallow_product(30, activations.generic())
+    >>> c.hidden_neurons == 2**30, c.hypotheses[0].statement
+    (True, 'sigma^(30)(b) != 0')
+    """
+    n = _check_n(n)
+    act = as_activation(activation)
+    b, hyp, bias_notes = choose_bias(act, n, bias, "shallow_product")
+    dn = hyp.value
+    xs = input_symbols(n)
+    lam = LAM
+
+    def build() -> Network:
+        signs = list(itertools.product((1, -1), repeat=n))
+        weights = [[lam * si for si in s] for s in signs]
+        out = [sp.Integer(math.prod(s)) / (2**n * lam**n * dn) for s in signs]
+        return Network.single_hidden_layer(weights, out, act, hidden_bias=b)
+
+    def closed_form(order: int) -> dict[int, sp.Expr]:
+        d = act.derivatives(n + order, at=b)
+        return {2 * j: (d[n + 2 * j] / dn) * odd_part(n, j, xs) for j in range(1, order // 2 + 1)}
+
+    notes = (
+        *bias_notes,
+        "Seed 000's weights (-1)^|S_j| / (2^n n! sigma_n) satisfy its equations (2)-(3), which drop the 1/k! "
+        "of the Taylor series: the network with those weights computes x_1...x_n / n!. The weights and the "
+        "equations disagree by n!; the correct output weights are s_1...s_n / (2^n lam^n sigma^(n)(b)).",
+        "LTR Eq. 28 omits the normalisation 1/(2^n lam^n sigma^(n)(b)).",
+        "Exactly N = sum over multi-indices alpha with all alpha_i odd of sigma^(|alpha|)(b) lam^(|alpha|-n) "
+        "x^alpha / (sigma^(n)(b) alpha!); the leading error is lam^2 sigma^(n+2)(b) x_1...x_n "
+        "(x_1^2+...+x_n^2) / (6 sigma^(n)(b)).",
+        "The construction needs only sigma^(n)(b) != 0; the lower bound m >= 2^n (MATH.md sec. 3) needs "
+        "sigma^(k)(0) != 0 for all 0 <= k <= n and the bias-free model.",
+    )
+    return Construction(
+        name=f"shallow product (n = {n})", target=sp.Mul(*xs), variables=xs, scale=LAM, activation=act,
+        hypotheses=(hyp,), source="LTR App. A (arXiv:1608.08225); seed 000; MATH.md sec. 2",
+        hidden_neurons=2**n, depth=1, build=build, notes=notes, parameters={"n": n, "bias": b},
+        closed_form=closed_form,
+    )
