@@ -32,6 +32,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -47,8 +48,10 @@ __all__ = [
     "arb_constant",
     "arb_of_rational",
     "arb_to_fraction",
+    "coefficient_over",
     "int_power",
     "is_series",
+    "series_coefficients",
     "upper_float",
 ]
 
@@ -315,6 +318,51 @@ def activation_function(activation: Activation) -> Callable[[Ball], Ball]:
     return f
 
 
+def series_coefficients(function: Callable[[Ball], Ball], at: flint.arb, length: int) -> list[flint.arb]:
+    """[f(x), f'(x), f''(x)/2!, ..., f^(length-1)(x)/(length-1)!] as balls enclosing the values for
+    every x in the ball ``at``, via ``arb_series``.
+
+    python-flint truncates every series at ``flint.ctx.cap`` terms (10 by default) and drops
+    trailing exact zeros, so the cap is raised for the call and missing trailing coefficients
+    (exact zeros, e.g. of a polynomial activation) are restored.
+    """
+    saved = flint.ctx.cap
+    flint.ctx.cap = max(saved, length)
+    try:
+        coeffs = list(function(flint.arb_series([at, 1], prec=length)).coeffs())
+    finally:
+        flint.ctx.cap = saved
+    if len(coeffs) > length:
+        coeffs = coeffs[:length]
+    return coeffs + [flint.arb(0)] * (length - len(coeffs))
+
+
+def coefficient_over(function: Callable[[Ball], Ball], ball: flint.arb, k: int, width: float = 1 / 32,
+                     max_pieces: int = 256) -> flint.arb:
+    """A ball containing f^(k)(x)/k! for every x in ``ball``.
+
+    Series arithmetic on a wide ball overestimates badly (the dependency problem compounds with
+    k), so the ball is cut into pieces of width at most ``width`` (at most ``max_pieces``) and
+    the enclosures of the pieces are joined.
+    """
+    if not ball.is_finite():
+        return flint.arb("nan")
+    lo, hi = ball.lower(), ball.upper()
+    size = float((hi - lo).upper())
+    pieces = max(1, min(max_pieces, math.ceil(size / width)))
+    if pieces == 1:
+        return series_coefficients(function, ball, k + 1)[k]
+    step = (hi - lo) / pieces
+    out = None
+    for i in range(pieces):
+        a = lo + step * i
+        b = hi if i == pieces - 1 else lo + step * (i + 1)
+        piece = a.union(b)
+        value = series_coefficients(function, piece, k + 1)[k]
+        out = value if out is None else out.union(value)
+    return out
+
+
 def arb_to_fraction(value: flint.arb) -> sp.Rational:
     """The exact rational value of an exact (radius-zero) ball, e.g. ``x.upper()``."""
     man, exp = value.mid().man_exp()
@@ -328,7 +376,5 @@ def upper_float(value: flint.arb) -> float:
     exact = arb_to_fraction(value.upper())
     out = float(exact)
     if sp.Rational(out) < exact:
-        import math
-
         out = math.nextafter(out, float("inf"))
     return out

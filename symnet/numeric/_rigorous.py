@@ -41,7 +41,15 @@ from symnet.activations._activation import exact_number
 from symnet.constructions import Construction
 from symnet.errors import CertificateError, InvalidInput, ShapeError, TooLargeError
 from symnet.network import Network, to_mpf
-from symnet.numeric._arb import activation_function, arb_constant, arb_of_rational, arb_to_fraction, upper_float
+from symnet.numeric._arb import (
+    activation_function,
+    arb_constant,
+    arb_of_rational,
+    arb_to_fraction,
+    coefficient_over,
+    series_coefficients,
+    upper_float,
+)
 from symnet.numeric._inputs import Problem, as_box, resolve
 from symnet.numeric._poly import Polynomial
 from symnet.numeric._taylor_model import TaylorModel, monomial_range
@@ -56,6 +64,8 @@ MAX_MONOMIALS = 3000
 MAX_HALVINGS = 40
 #: Cells tried per scale during the automatic search (the final scale may use MAX_CELLS).
 SEARCH_CELLS = 16
+#: How many times check() may bisect a recorded cell for its (possibly looser) second route.
+CHECK_SPLITS = 6
 
 Box = tuple[tuple[sp.Rational, sp.Rational], ...]
 
@@ -239,9 +249,11 @@ def _point_value(arb_net: _ArbNetwork, target: Polynomial, point: Sequence[sp.Ra
 
 
 def _upper(ball: flint.arb) -> sp.Rational | None:
+    """max |x| over the ball as an exact dyadic (rounded up at 256 bits, not at the default 53)."""
     if not ball.is_finite():
         return None
-    return arb_to_fraction(ball.abs_upper())
+    with flint.ctx.workprec(256):
+        return arb_to_fraction(ball.abs_upper())
 
 
 def _bisect(cell: Box) -> tuple[Box, Box] | None:
@@ -411,7 +423,7 @@ def _search_scale(construction: Construction, attempt: Any, eps: sp.Rational, ma
     Phase 1 tries lam = 2^-k, k = 1, 2, ..., with the whole box as one cell (cheap); phase 2
     (only if phase 1 finds nothing) repeats with up to SEARCH_CELLS cells. From the first
     certified 2^-k, lam = m / 2^(k+3) with m in [8, 16) is bisected (three more attempts, with
-    cells) for the largest certified value.
+    the same cell budget) for the largest certified value.
     """
     last = None
     for budget in (1, SEARCH_CELLS):
@@ -423,7 +435,7 @@ def _search_scale(construction: Construction, attempt: Any, eps: sp.Rational, ma
             best, lo, hi = found, 8, 16
             while hi - lo > 1:
                 m = (lo + hi) // 2
-                candidate = attempt(resolve(construction, sp.Rational(m, 2 ** (k + 3))), SEARCH_CELLS)
+                candidate = attempt(resolve(construction, sp.Rational(m, 2 ** (k + 3))), budget)
                 if isinstance(candidate, Certificate):
                     best, lo = candidate, m
                 else:
@@ -471,10 +483,8 @@ def _direct_cell_bound(network: Network, target: Polynomial, cell: Box, terms: i
             rho = flint.arb(e.abs_upper())
             for al in alpha:
                 rho += flint.arb(al.abs_upper())
-            coeffs = list(act(flint.arb_series([m, 1], prec=terms)).coeffs())
-            coeffs += [flint.arb(0)] * (terms - len(coeffs))
-            top = act(flint.arb_series([m + rho * flint.arb(0, 1), 1], prec=terms + 1)).coeffs()
-            top_k = top[terms] if len(top) > terms else flint.arb(0)
+            coeffs = series_coefficients(act, m, terms)
+            top_k = coefficient_over(act, m + rho * flint.arb(0, 1), terms)
             power = flint.arb(1)
             for _ in range(terms):
                 power *= rho
@@ -590,16 +600,30 @@ def _check(cert: Certificate) -> None:
         raise CertificateError(fail + "the cells do not tile the box (the bisection does not replay)")
     single = cert.network.depth == 1 and cert.network.n_outputs == 1
     arb_net = None if single else _ArbNetwork(cert.network, prec)
-    for cell, recorded in cells.items():
+
+    def independent(cell: Box) -> sp.Rational | None:
         if single:
-            ball = _direct_cell_bound(cert.network, target, cell, cert.degree + 2, prec)
-        else:
-            ball = _cell_bound_tm(arb_net, target, cell, cert.degree + 1)
-        b = _upper(ball)
-        if b is None or b > cert.eps:
-            raise CertificateError(fail + f"on cell {cell} the independent bound is {b}, above eps {cert.eps}")
-        centre = tuple((lo + hi) / 2 for lo, hi in cell)
-        _spot_check(cert, target, centre, max(b, recorded), fail)
+            return _upper(_direct_cell_bound(cert.network, target, cell, cert.degree + 2, prec))
+        return _upper(_cell_bound_tm(arb_net, target, cell, cert.degree + 1))
+
+    if max(cells.values()) != cert.bound_exact:
+        raise CertificateError(fail + "the recorded bound is not the largest cell bound")
+    for cell, recorded in cells.items():
+        for point in (tuple((lo + hi) / 2 for lo, hi in cell), *corners(cell)):
+            _spot_check(cert, target, point, recorded, fail)
+        # the second route may be looser than the first: it may split the cell further
+        todo = [(cell, 0)]
+        while todo:
+            piece, depth = todo.pop()
+            b = independent(piece)
+            if b is not None and b <= cert.eps:
+                continue
+            halves = _bisect(piece)
+            if depth >= CHECK_SPLITS or halves is None:
+                shown = f"{float(b):.3g}" if b is not None else "not finite"
+                raise CertificateError(fail + f"on cell {piece} the independent bound is {shown}, "
+                                       f"above eps {float(cert.eps):.3g}")
+            todo.extend((h, depth + 1) for h in halves)
 
 
 def _spot_check(cert: Certificate, target: Polynomial, point: Sequence[sp.Rational], bound: sp.Rational,

@@ -33,7 +33,7 @@ from typing import Any
 
 import flint
 
-from symnet.numeric._arb import int_power
+from symnet.numeric._arb import coefficient_over, int_power, series_coefficients
 
 __all__ = ["TaylorModel", "monomial_range"]
 
@@ -173,8 +173,8 @@ class TaylorModel:
         m = self.constant_term().mid()
         delta = self - m
         enclosure = self.range()
-        at_m = _series_coefficients(function, m, k_terms)
-        over_range = _series_coefficients(function, enclosure, k_terms + 1)[k_terms]
+        at_m = series_coefficients(function, m, k_terms)
+        over_range = coefficient_over(function, enclosure, k_terms)
         size = flint.arb(delta.range().abs_upper())
         lagrange = (flint.arb(over_range.abs_upper()) * int_power(size, k_terms)) * _ANY
         out = TaylorModel.constant(at_m[k_terms - 1], self.dim, self.degree)
@@ -182,9 +182,3 @@ class TaylorModel:
             out = out * delta + at_m[k]
         return out._like(out.coeffs, out.rem + lagrange)
 
-
-def _series_coefficients(function: Callable[[Any], Any], at: flint.arb, length: int) -> list[flint.arb]:
-    """[f(at), f'(at), f''(at)/2!, ...] (length terms) as balls, via arb_series."""
-    series = function(flint.arb_series([at, 1], prec=length))
-    coeffs = list(series.coeffs())
-    return coeffs + [flint.arb(0)] * (length - len(coeffs))
