@@ -1,20 +1,197 @@
 """The ``symnet`` command line.
 
-User errors (bad names, malformed formulas, failed checks) print one line on stderr and exit
-with status 2 (usage) or 1 (a check failed); there is no traceback for them.
+Commands: ``activations``, ``constructions``, ``derive``, ``check``, ``lower-bound``,
+``certify``, ``plot`` (``symnet COMMAND --help`` for each).
+
+Exit status: 0 success; 1 a check failed (a proof script's verdict, a certificate that could not
+be established); 2 a user error (bad name, malformed formula or number, refusing to overwrite a
+file; one line on stderr, no traceback); 3 a capability this installation lacks (e.g. the
+proofs/ scripts outside a clone of the repository).
+
+Formulas given on the command line (``--expression``, ``--bias``, ``--eps``, boxes) go through
+symnet's whitelist parser (:func:`symnet.activations._parser.parse_formula`), never ``eval``.
+Files are written atomically and never overwritten without ``--force``.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
+import os
+import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from symnet import __version__
-from symnet.errors import SymnetError
+from symnet.errors import CertificateError, InvalidInput, SymnetError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["CONSTRUCTIONS", "build_parser", "main", "proofs_dir"]
 
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
+
+
+class Unavailable(SymnetError):
+    """A capability this installation of symnet does not have (exit status 3)."""
+
+
+# -- parsing values (whitelist parser only) -------------------------------------------------------
+
+def _constant(text: str, what: str) -> Any:
+    """An exact constant from text such as ``1/2``, ``log(2 + sqrt(3))`` or ``1e-6``."""
+    from symnet.activations._parser import parse_formula
+
+    value = parse_formula(text)
+    if getattr(value, "free_symbols", None):
+        raise InvalidInput(f"{what} must be a constant, got {text!r} (it contains "
+                           f"{', '.join(sorted(map(str, value.free_symbols)))})")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _order(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer order, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"the order must be >= 0, got {value}")
+    return value
+
+
+def _exponents(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(p) for p in text.replace(" ", "").split(",") if p)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected exponents such as 2,1, got {text!r}") from None
+    if not values or any(v < 0 for v in values):
+        raise argparse.ArgumentTypeError(f"expected non-negative exponents such as 2,1, got {text!r}")
+    return values
+
+
+def _box(text: str, dims: int) -> list[tuple[Any, Any]]:
+    """``R`` (the box [-R, R]^d), ``LOW:HIGH`` (every input) or ``L1:H1,L2:H2,...``."""
+    parts = [p for p in text.replace(" ", "").split(",") if p]
+    if not parts:
+        raise InvalidInput("--box is empty; give R, LOW:HIGH, or LOW:HIGH,LOW:HIGH,... (one per input)")
+    intervals = []
+    for p in parts:
+        if ":" in p:
+            lo, _, hi = p.partition(":")
+            intervals.append((_constant(lo, "a box bound"), _constant(hi, "a box bound")))
+        else:
+            r = _constant(p, "a box radius")
+            intervals.append((-r, r))
+    if len(intervals) == 1:
+        intervals *= dims
+    if len(intervals) != dims:
+        raise InvalidInput(f"--box has {len(intervals)} intervals but the construction has {dims} inputs")
+    return intervals
+
+
+# -- constructions ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ConstructionSpec:
+    """How the CLI builds one construction of :mod:`symnet.constructions`."""
+
+    function: str
+    summary: str
+    needs: tuple[str, ...] = ()  # "n", "exponents", "k"
+
+
+CONSTRUCTIONS: dict[str, ConstructionSpec] = {
+    "multiplication-gate": ConstructionSpec("multiplication_gate", "uv with 4 neurons (LTR Fig. 2; MATH.md sec. 1)"),
+    "square-gate": ConstructionSpec("square_gate", "x^2 with 2 neurons and an output bias (MATH.md sec. 1)"),
+    "identity-gate": ConstructionSpec("identity_gate", "the copy gate u with 1 neuron (MATH.md sec. 1)"),
+    "three-neuron-gate": ConstructionSpec("three_neuron_gate",
+                                          "uv with 3 neurons and an output bias (MATH.md sec. 3)"),
+    "shallow-product": ConstructionSpec("shallow_product", "x_1...x_n with 2^n neurons (MATH.md sec. 2)", ("n",)),
+    "deep-product": ConstructionSpec("deep_product", "x_1...x_n by a tree of gates (MATH.md sec. 4)", ("n",)),
+    "monomial": ConstructionSpec("monomial", "x^r with prod(r_i + 1) neurons (RT Thm II.1; MATH.md sec. 4)",
+                                 ("exponents",)),
+    "binary-product": ConstructionSpec("binary_product", "product of k bits with one sigmoid (MATH.md sec. 5)",
+                                       ("k",)),
+}
+
+
+def _construction_key(name: str) -> str:
+    key = name.strip().lower().replace("_", "-")
+    if key in ("gate", "product-gate", "mult-gate"):
+        key = "multiplication-gate"
+    if key not in CONSTRUCTIONS:
+        raise InvalidInput(f"unknown construction {name!r}; the constructions are: {', '.join(CONSTRUCTIONS)} "
+                           "(see 'symnet constructions')")
+    return key
+
+
+def _activation(args: argparse.Namespace, default: str = "generic"):
+    from symnet import activations
+
+    if getattr(args, "expression", None) is not None:
+        return activations.from_expression(args.expression)
+    return activations.get(getattr(args, "activation", None) or default)
+
+
+def build_construction(args: argparse.Namespace, default_activation: str = "generic"):
+    """The Construction named by ``args.construction`` with the options the user gave."""
+    from symnet import constructions
+
+    key = _construction_key(args.construction)
+    spec = CONSTRUCTIONS[key]
+    func: Callable | None = getattr(constructions, spec.function, None)
+    if func is None:
+        raise Unavailable(f"the construction {key!r} ({spec.function}) is not available in this version of symnet")
+    params = inspect.signature(func).parameters
+    kwargs: dict[str, Any] = {}
+    for need in spec.needs:
+        value = getattr(args, need, None)
+        if value is None:
+            raise InvalidInput(f"the construction {key!r} needs --{need} (e.g. "
+                               f"{'--exponents 2,1' if need == 'exponents' else f'--{need} 3'})")
+        kwargs[need] = value
+    if "activation" in params:
+        kwargs["activation"] = _activation(args, default_activation)
+    elif getattr(args, "activation", None) or getattr(args, "expression", None):
+        raise InvalidInput(f"the construction {key!r} has a fixed activation; drop --activation/--expression")
+    if getattr(args, "bias", None) is not None:
+        if "bias" not in params:
+            raise InvalidInput(f"the construction {key!r} takes no --bias")
+        kwargs["bias"] = _constant(args.bias, "--bias")
+    for extra in ("beta",):
+        if getattr(args, extra, None) is not None:
+            if extra not in params:
+                raise InvalidInput(f"the construction {key!r} takes no --{extra}")
+            kwargs[extra] = _constant(getattr(args, extra), f"--{extra}")
+    return func(**kwargs)
+
+
+def _add_construction_options(p: argparse.ArgumentParser, default_activation: str) -> None:
+    p.add_argument("construction", help="construction name (see 'symnet constructions'), e.g. multiplication-gate")
+    act = p.add_mutually_exclusive_group()
+    act.add_argument("--activation", metavar="NAME",
+                     help=f"activation from the catalogue (see 'symnet activations'); default {default_activation}")
+    act.add_argument("--expression", metavar="FORMULA",
+                     help="activation formula in x, e.g. 'log(1 + exp(x))' (whitelist parser, never eval)")
+    p.add_argument("--bias", metavar="B", help="hidden bias (operating point), e.g. 1 or 'log(2 + sqrt(3))'")
+    p.add_argument("--n", type=_positive_int, metavar="N", help="number of inputs (shallow-product, deep-product)")
+    p.add_argument("--k", type=_positive_int, metavar="K", help="number of bits (binary-product)")
+    p.add_argument("--exponents", type=_exponents, metavar="R1,R2,...", help="exponents of a monomial, e.g. 2,1")
+    p.add_argument("--beta", metavar="BETA", help="steepness of binary-product's sigmoid")
+
+
+# -- commands ------------------------------------------------------------------------------------------
 
 def _cmd_activations(args: argparse.Namespace) -> int:
     from symnet import activations
@@ -29,19 +206,267 @@ def _cmd_activations(args: argparse.Namespace) -> int:
         print(f"{r[0]:<{width[0]}}  {r[1]:<{width[1]}}  {r[2]:<{width[2]}}  {r[3]}")
     print("\nAlso: generic (derivatives stay symbols sigma^(k)(b)), polynomial activations, "
           "and --expression FORMULA (whitelist parser).")
-    return 0
+    return EXIT_OK
+
+
+def _cmd_constructions(args: argparse.Namespace) -> int:
+    from symnet import constructions
+
+    width = max(map(len, CONSTRUCTIONS))
+    for name, spec in CONSTRUCTIONS.items():
+        needs = " ".join(f"--{n} ..." for n in spec.needs)
+        there = "" if hasattr(constructions, spec.function) else "  [not available in this version]"
+        print(f"{name:<{width}}  {spec.summary}{' (' + needs + ')' if needs else ''}{there}")
+    return EXIT_OK
+
+
+def _write_or_print(text: str, output: str | None, force: bool) -> None:
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return
+    from symnet.derivations import write_text_atomic
+
+    path = write_text_atomic(output, text, force=force)
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def _cmd_derive(args: argparse.Namespace) -> int:
+    from symnet.derivations import derive
+
+    construction = build_construction(args)
+    derivation = derive(construction, args.order)
+    if args.text:
+        text = str(derivation) + "\n"
+    else:
+        text = derivation.latex(standalone=args.standalone)
+    _write_or_print(text, args.output, args.force)
+    return EXIT_OK
+
+
+def proofs_dir() -> Path:
+    """The proofs/ directory: $SYMNET_PROOFS_DIR, or proofs/ next to the symnet package (a clone)."""
+    env = os.environ.get("SYMNET_PROOFS_DIR")
+    candidate = Path(env) if env else Path(__file__).resolve().parent.parent / "proofs"
+    if not (candidate / "run_all.py").is_file():
+        where = f"SYMNET_PROOFS_DIR={env}" if env else str(candidate)
+        raise Unavailable(
+            f"the proofs/ scripts were not found (looked in {where}). They live in the repository next to "
+            "symnet/: run 'symnet check' from a clone installed with 'pip install -e .', or set "
+            "SYMNET_PROOFS_DIR to the proofs/ directory of a clone")
+    return candidate
+
+
+def _proof_scripts(directory: Path) -> dict[str, Path]:
+    return {p.stem: p for p in sorted(directory.glob("*.py"))
+            if not p.name.startswith("_") and p.name != "run_all.py"}
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    directory = proofs_dir()
+    scripts = _proof_scripts(directory)
+    if args.list or args.proof is None:
+        for name in scripts:
+            print(name)
+        return EXIT_OK if args.list else EXIT_USAGE
+    name = args.proof.strip()
+    extra: list[str] = []
+    if name.lower() == "all":
+        if args.latex:
+            raise InvalidInput("--latex needs one proof, not 'all'")
+        script = directory / "run_all.py"
+    else:
+        key = name.removesuffix(".py").replace("-", "_")
+        if key not in scripts:
+            raise InvalidInput(f"unknown proof {name!r}; the proofs are: {', '.join(scripts)} (or 'all')")
+        script = scripts[key]
+        if args.latex:
+            extra = ["--latex", str(Path(args.latex).resolve())] + (["--force"] if args.force else [])
+    sys.stdout.flush()
+    proc = subprocess.run([sys.executable, str(script), *extra], cwd=directory)
+    return EXIT_OK if proc.returncode == 0 else (EXIT_USAGE if proc.returncode == 2 else EXIT_FAILED)
+
+
+def _cmd_lower_bound(args: argparse.Namespace) -> int:
+    from symnet import lower_bounds
+
+    if (args.n is None) == (args.exponents is None):
+        raise InvalidInput("give exactly one of --n N (the product x_1...x_n) or --exponents R1,R2,... (a monomial)")
+    target = args.n if args.n is not None else args.exponents
+    activation = _activation(args, "generic")
+    minimal_width = getattr(lower_bounds, "minimal_width", None)
+    if minimal_width is None:
+        raise Unavailable("'symnet lower-bound' needs symnet.lower_bounds.minimal_width, which this version of "
+                          "symnet does not have")
+    kwargs: dict[str, Any] = {"model": args.model}
+    if "activation" in inspect.signature(minimal_width).parameters:
+        kwargs["activation"] = activation
+    result = minimal_width(target, **kwargs)
+    print(result)
+    certificate = getattr(result, "certificate", None)
+    if certificate is not None and hasattr(certificate, "check"):
+        try:
+            certificate.check()
+        except CertificateError as err:
+            print(f"symnet: certificate re-check FAILED: {err}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"certificate re-checked independently ({getattr(certificate, 'method', 'certificate')})")
+    return EXIT_OK
+
+
+def _cmd_certify(args: argparse.Namespace) -> int:
+    from symnet import numeric
+
+    construction = build_construction(args, default_activation="softplus")
+    box = _box(args.box, len(construction.variables))
+    eps = _constant(args.eps, "--eps")
+    kwargs: dict[str, Any] = {}
+    if args.scale is not None:
+        kwargs["scale"] = _constant(args.scale, "--scale")
+    try:
+        certificate = numeric.certify(construction, box, eps, **kwargs)
+    except CertificateError as err:
+        print(f"symnet: could not certify: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    print(certificate)
+    try:
+        certificate.check()
+    except CertificateError as err:
+        print(f"symnet: certificate re-check FAILED: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    print("certificate re-checked independently: OK")
+    return EXIT_OK
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from symnet import numeric
+
+    plot = getattr(numeric, "plot_sweep", None) or getattr(numeric, "plot", None)
+    if plot is None:
+        raise Unavailable("'symnet plot' needs the plotting functions of symnet.numeric, which this version of "
+                          "symnet does not have")
+    if os.path.exists(args.output) and not args.force:
+        raise InvalidInput(f"{args.output} exists; refusing to overwrite it (pass --force to replace it)")
+    construction = build_construction(args, default_activation="softplus")
+    scales = [_constant(s, "a scale") for s in args.scales.split(",") if s.strip()]
+    if len(scales) < 2:
+        raise InvalidInput("--scales needs at least two values of lam, e.g. 0.1,0.05,0.025")
+    result = numeric.sweep(construction, scales, points=args.points)
+    _save_figure(plot, result, args.output, args.force)
+    print(f"slope {result.slope:.3f} (predicted order {result.order}); wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _save_figure(plot: Callable, result: Any, output: str, force: bool) -> None:
+    """Render with the numeric module's plot function and write the image atomically."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure = plot(result)
+    figure = getattr(figure, "figure", figure)
+    buffer = io.BytesIO()
+    fmt = Path(output).suffix.lstrip(".").lower() or "png"
+    figure.savefig(buffer, format=fmt)
+    plt.close(figure)
+    from symnet.derivations._io import write_bytes_atomic
+
+    write_bytes_atomic(output, buffer.getvalue(), force=force)
+
+
+# -- the parser ----------------------------------------------------------------------------------------
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with exit status 2 and a hint, and no traceback."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(run '{self.prog} --help' for help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="symnet",
         description="Exact error series, certified lower bounds and rigorous numerics for the "
         "expressivity theory of neural networks.",
+        epilog="Exit status: 0 ok, 1 a check failed, 2 usage or input error, 3 not available here.",
     )
     parser.add_argument("--version", action="version", version=f"symnet {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
     p = sub.add_parser("activations", help="list the catalogue of activations")
     p.set_defaults(func=_cmd_activations)
+
+    p = sub.add_parser("constructions", help="list the constructions 'derive', 'certify' and 'plot' accept")
+    p.set_defaults(func=_cmd_constructions)
+
+    p = sub.add_parser(
+        "derive", help="write the derivation of a construction's exact error series as LaTeX",
+        description="Derive a construction's exact error series step by step and print it as LaTeX (an amsmath "
+        "fragment, or with --standalone a complete document for pdflatex).",
+        epilog="Examples:\n  symnet derive multiplication-gate --order 4\n"
+        "  symnet derive multiplication-gate --activation softplus --order 4 -o gate.tex --standalone\n"
+        "  symnet derive monomial --exponents 2,1 --expression 'log(1 + exp(x))' --order 2",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_construction_options(p, "generic")
+    p.add_argument("--order", type=_order, required=True, metavar="K", help="exact through lam^K")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    p.add_argument("--standalone", action="store_true", help="a complete LaTeX document (default: a fragment)")
+    p.add_argument("--text", action="store_true", help="plain text instead of LaTeX")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.set_defaults(func=_cmd_derive)
+
+    p = sub.add_parser(
+        "check", help="run a proofs/ script (or all of them) and print its verdict table",
+        description="Run one of the proofs/ scripts of the repository, or 'all' (proofs/run_all.py). Each "
+        "checks its claims by two independent routes; the exit status is 1 if a check fails.")
+    p.add_argument("proof", nargs="?", help="proof name (see --list) or 'all'")
+    p.add_argument("--list", action="store_true", help="list the proofs")
+    p.add_argument("--latex", metavar="FILE", help="also write the proof's derivation to FILE")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser(
+        "lower-bound", help="the minimal width of one hidden layer for a product or monomial, with a certificate",
+        description="Decide the minimal single-hidden-layer width for x_1...x_n (--n) or a monomial "
+        "(--exponents) in a model, with a certificate that is re-checked independently (MATH.md sec. 3-4).")
+    p.add_argument("--n", type=_positive_int, metavar="N", help="the product x_1...x_n")
+    p.add_argument("--exponents", type=_exponents, metavar="R1,R2,...", help="the monomial x^r")
+    p.add_argument("--model", default="bias-free", metavar="M",
+                   help="bias-free (the theorem's model; default), output-bias, or biased")
+    act = p.add_mutually_exclusive_group()
+    act.add_argument("--activation", metavar="NAME", help="activation (default: generic)")
+    act.add_argument("--expression", metavar="FORMULA", help="activation formula in x (whitelist parser)")
+    p.set_defaults(func=_cmd_lower_bound)
+
+    p = sub.add_parser(
+        "certify", help="prove sup |N - target| <= eps on a box (interval arithmetic)",
+        description="Prove rigorously (arb ball arithmetic) that the construction is within eps of its target on "
+        "a box, choosing lam unless --scale is given; the certificate is re-checked independently.",
+        epilog="Examples:\n  symnet certify multiplication-gate --activation softplus --box 1 --eps 1e-6\n"
+        "  symnet certify square-gate --activation tanh --bias 1 --box=-2:2 --eps 1e-4\n"
+        "A box starting with '-' must be written --box=-1:1.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_construction_options(p, "softplus")
+    p.add_argument("--box", required=True, metavar="BOX",
+                   help="R (the box [-R, R]^n), LOW:HIGH (every input), or LOW:HIGH,LOW:HIGH,... (one per input)")
+    p.add_argument("--eps", required=True, metavar="EPS", help="the tolerance, e.g. 1e-6")
+    p.add_argument("--scale", metavar="LAM", help="use this lam instead of searching for one")
+    p.set_defaults(func=_cmd_certify)
+
+    p = sub.add_parser(
+        "plot", help="plot the measured error against lam with the predicted slope",
+        description="Measure max |N_lam - target| at several scales and plot it (log-log) against the exact "
+        "leading term of the series.")
+    _add_construction_options(p, "softplus")
+    p.add_argument("--scales", default="0.2,0.1,0.05,0.025,0.0125", metavar="L1,L2,...",
+                   help="values of lam (default 0.2,0.1,0.05,0.025,0.0125)")
+    p.add_argument("--points", type=_positive_int, default=64, metavar="N", help="sample points (default 64)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="image file (.png, .pdf, .svg)")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.set_defaults(func=_cmd_plot)
     return parser
 
 
@@ -49,13 +474,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
     try:
         return int(args.func(args) or 0)
+    except Unavailable as err:
+        print(f"symnet: not available: {err}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
     except SymnetError as err:
         print(f"symnet: error: {err}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        print("symnet: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # pragma: no cover - e.g. symnet derive ... | head
+        return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

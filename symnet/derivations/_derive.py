@@ -31,7 +31,7 @@ import sympy as sp
 
 from symnet.activations import Activation, DerivativeSymbol
 from symnet.constructions._base import Construction
-from symnet.derivations._latex import ReadingPrinter, text
+from symnet.derivations._latex import ReadingPrinter, display_form, text
 from symnet.derivations._steps import Derivation, Expansion, Row, Step, Tex
 from symnet.errors import CertificateError, InvalidInput
 
@@ -519,11 +519,12 @@ def _hypotheses_step(c: Construction) -> Step:
         detail = status[h.holds]
         detail_tex = f"\\text{{{detail}}}"
         if h.value is not None and not isinstance(h.value, DerivativeSymbol):
-            detail_tex += f"\\ (\\text{{value }} {ReadingPrinter(c.variables).doprint(sp.sympify(h.value))})"
+            value = ReadingPrinter(c.variables).doprint(display_form(sp.sympify(h.value)))
+            detail_tex += f"\\ (\\text{{value }} {value})"
         if h.source:
             detail_tex += f";\\ \\text{{{text(h.source)}}}"
         rows.append(Row(Tex(f"\\text{{{text(h.statement)}}}", h.statement),
-                        Tex(detail_tex, f"{detail}" + (f" (value {h.value})" if h.value is not None else "")
+                        Tex(detail_tex, detail + (f" (value {display_form(h.value)})" if h.value is not None else "")
                             + (f"; {h.source}" if h.source else "")), rel=":"))
     if not rows:
         rows.append(Row(Tex("\\text{none}", "none"), Tex("", ""), rel=""))

@@ -33,6 +33,7 @@ from symnet.constructions._base import LAM
 __all__ = [
     "LINE_WIDTH",
     "ReadingPrinter",
+    "display_form",
     "expr",
     "layout",
     "polynomial_chunks",
@@ -134,8 +135,35 @@ def _monomial(exps: Sequence[int], variables: Sequence[sp.Symbol], printer: Read
     return " ".join(parts)
 
 
+def display_form(value: sp.Expr) -> sp.Expr:
+    """A compact, equal form of a coefficient for printing (the shorter of factor/radsimp).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symnet.derivations._latex import display_form
+    >>> display_form((sp.sqrt(3) / 6 + sp.Rational(1, 2)) / (2 + sp.sqrt(3)))
+    1/2 - sqrt(3)/6
+    >>> display_form(1 / (3 + 6 * sp.E + 3 * sp.exp(2)))
+    1/(3*(1 + E)**2)
+    """
+    value = sp.sympify(value)
+    if value.is_Rational or value.is_Symbol or value.is_Atom:
+        return value
+    candidates = []
+    try:
+        candidates.append(sp.factor(sp.together(value)))
+    except (sp.PolynomialError, NotImplementedError):  # pragma: no cover - defensive
+        pass
+    if value.is_number:
+        candidates.append(sp.expand(sp.radsimp(value)))
+    candidates.append(value)
+    return min(candidates, key=sp.count_ops)
+
+
 def _factor_tex(coefficient: sp.Expr, printer: ReadingPrinter) -> tuple[str, str]:
     """(sign, LaTeX) of a coefficient written in front of something; '' for the coefficient 1."""
+    coefficient = display_form(coefficient)
     sign = "+"
     if coefficient.could_extract_minus_sign():
         sign, coefficient = "-", -coefficient

@@ -57,6 +57,8 @@ class Expansion:
     factor_text: str = ""
 
     def __str__(self) -> str:
+        from symnet.derivations._latex import display_form
+
         if self.factor:
             return f"{self.factor_text}*({self.terms.get(0, 0)})"
         parts = []
@@ -66,7 +68,7 @@ class Expansion:
             if self.terms[power] == 0:
                 continue
             lam = "" if power == 0 else (f"{self.scale}*" if power == 1 else f"{self.scale}**{power}*")
-            parts.append(f"{lam}({self.terms[power]})")
+            parts.append(f"{lam}({display_form(self.terms[power])})")
         if self.remainder is not None:
             parts.append(f"O({self.scale}**{self.remainder})")
         return " + ".join(parts) if parts else "0"
