@@ -39,9 +39,9 @@ def symbolic_copy(net: Network):
     syms = {}
     layers = []
     for l_idx, layer in enumerate(net.layers, 1):
-        W = sp.Matrix(layer.weights.rows, layer.weights.cols,
-                      lambda i, j: sp.Symbol(f"W{l_idx}[{i + 1},{j + 1}]", real=True))
-        b = sp.Matrix(layer.bias.rows, 1, lambda i, j: sp.Symbol(f"b{l_idx}[{i + 1}]", real=True))
+        W = sp.Matrix([[sp.Symbol(f"W{l_idx}[{i + 1},{j + 1}]", real=True) for j in range(layer.fan_in)]
+                       for i in range(layer.width)])
+        b = sp.Matrix([sp.Symbol(f"b{l_idx}[{i + 1}]", real=True) for i in range(layer.width)])
         for i in range(W.rows):
             for j in range(W.cols):
                 syms[W[i, j]] = layer.weights[i, j]
