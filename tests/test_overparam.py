@@ -307,8 +307,8 @@ def test_verify_along_agrees_with_sympy_series_and_can_fail():
     net = one_layer([[1]], [2], "tanh", b=[R(1, 2)])
     e = expand(net, [[1]], order=3)
     assert e.verify_along([1, -1, 2, 1])
-    # the same jets checked against a different network (output weight 3 instead of 2) must fail
-    wrong = replace(e, network=one_layer([[1]], [3], "tanh", b=[R(1, 2)]))
+    # the same jets checked against another data point (x = 2 instead of 1) must fail
+    wrong = replace(e, points=((sp.Integer(2),),))
     assert not wrong.verify_along([1, -1, 2, 1])
 
 
