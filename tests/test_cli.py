@@ -1,0 +1,217 @@
+"""Tests of the ``symnet`` command line: through a subprocess (the real entry point) for the main
+paths, and in-process (``symnet.cli.main``) for the many error cases."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from symnet import activations, series
+from symnet.cli import main
+from symnet.constructions import multiplication_gate
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "symnet", *args], capture_output=True, text=True,
+                           cwd=cwd or REPO, env={**os.environ, **(env or {})}, timeout=600)
+
+
+def call(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# -- through a subprocess -----------------------------------------------------------------------------
+
+def test_help_and_version():
+    proc = run("--help")
+    assert proc.returncode == 0
+    for command in ("derive", "check", "lower-bound", "certify", "plot", "activations"):
+        assert command in proc.stdout
+    proc = run("--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("symnet ")
+    proc = run("derive", "--help")
+    assert proc.returncode == 0 and "--order" in proc.stdout and "--expression" in proc.stdout
+
+
+def test_derive_happy_path_to_stdout_matches_series():
+    proc = run("derive", "multiplication-gate", "--activation", "softplus", "--order", "2", "--standalone")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("\\documentclass")
+    # softplus: sigma'' = 1/4, sigma'''' = -1/8, so N - uv = -lam^2 uv(u^2+v^2)/12 + O(lam^4)
+    # (MATH.md sec. 1: lam^2 sigma''''/(6 sigma'') uv(u^2+v^2)); the printed leading term:
+    assert "-\\frac{1}{12} \\lambda^{2} \\bigl(u^{3} v" in proc.stdout
+    terms = series.error(multiplication_gate(activations.get("softplus")), 2).terms
+    u, v = sp.symbols("u v", real=True)
+    assert sp.expand(terms[2] + u * v * (u**2 + v**2) / 12) == 0
+
+
+def test_derive_refuses_to_overwrite(tmp_path):
+    out = tmp_path / "gate.tex"
+    out.write_text("my edits")
+    proc = run("derive", "square-gate", "--order", "2", "-o", str(out))
+    assert proc.returncode == 2
+    assert "exists" in proc.stderr and "--force" in proc.stderr and "Traceback" not in proc.stderr
+    assert out.read_text() == "my edits"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gate.tex"]
+
+
+def test_derive_writes_and_forces(capsys, tmp_path):
+    out = tmp_path / "gate.tex"
+    code, _, err = call(capsys, "derive", "multiplication-gate", "--order", "2", "-o", str(out), "--standalone")
+    assert code == 0 and f"wrote {out}" in err
+    assert out.read_text().startswith("\\documentclass")
+    code, _, err = call(capsys, "derive", "square-gate", "--order", "2", "-o", str(out))
+    assert code == 2 and "refusing to overwrite" in err
+    code, _, _ = call(capsys, "derive", "square-gate", "--order", "2", "-o", str(out), "--force")
+    assert code == 0
+    assert "\\begin{align*}" in out.read_text() and not out.read_text().startswith("\\documentclass")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gate.tex"]  # no temporary files left
+
+
+def test_malicious_expression_is_rejected_and_not_executed(tmp_path):
+    marker = tmp_path / "PWNED"
+    payload = f"__import__('os').system('touch {marker}')"
+    proc = run("derive", "multiplication-gate", "--expression", payload, "--order", "2")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("symnet: error: formula") and "Traceback" not in proc.stderr
+    assert not marker.exists()
+
+
+def test_bad_construction_name():
+    proc = run("derive", "quadruplication-gate", "--order", "2")
+    assert proc.returncode == 2
+    assert "unknown construction 'quadruplication-gate'" in proc.stderr and "multiplication-gate" in proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+@pytest.mark.slow
+def test_check_runs_a_proof_script():
+    proc = run("check", "conventions")
+    assert proc.returncode == 0, proc.stderr
+    assert "verified" in proc.stdout and "routes agree" in proc.stdout
+
+
+def test_installed_console_script_if_present():
+    exe = Path(sys.executable).with_name("symnet")
+    if not exe.exists():
+        pytest.skip("the 'symnet' console script is not installed in this environment")
+    proc = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and proc.stdout.startswith("symnet ")
+
+
+# -- in-process: the error paths ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("payload", [
+    "exec('import os')",
+    "x.__class__",
+    "().__class__.__bases__[0].__subclasses__()",
+    "lambda: 0",
+    "open('/etc/passwd').read()",
+    "9**9**9**9",
+    "(" * 500 + "x" + ")" * 500,
+    "x if x else x",
+    "[x for x in ()]",
+    "x; import os",
+])
+def test_hostile_expressions(capsys, payload):
+    code, out, err = call(capsys, "derive", "multiplication-gate", "--expression", payload, "--order", "2")
+    assert code == 2 and out == ""
+    assert err.startswith("symnet: error:") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (("derive", "shallow-product", "--order", "2"), "needs --n"),
+    (("derive", "monomial", "--order", "2"), "needs --exponents"),
+    (("derive", "multiplication-gate", "--activation", "softmax", "--order", "2"), "unknown activation 'softmax'"),
+    (("derive", "multiplication-gate", "--bias", "x + 1", "--order", "2"), "must be a constant"),
+    (("derive", "multiplication-gate", "--bias", "os.getcwd()", "--order", "2"), "formula"),
+    (("derive", "binary-product", "--k", "2", "--activation", "tanh", "--order", "2"), "fixed activation"),
+    (("check", "no-such-proof"), "unknown proof 'no-such-proof'"),
+    (("certify", "multiplication-gate", "--box", "1:2,3:4,5:6", "--eps", "1e-3"), "3 intervals"),
+    (("certify", "multiplication-gate", "--box", "1", "--eps", "open('x')"), "formula"),
+])
+def test_user_errors(capsys, args, message):
+    code, out, err = call(capsys, *args)
+    assert code == 2, (out, err)
+    assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("args", [
+    ("derive", "multiplication-gate"),                 # --order missing
+    ("derive", "multiplication-gate", "--order", "-1"),
+    ("derive", "multiplication-gate", "--order", "two"),
+    ("derive", "multiplication-gate", "--activation", "tanh", "--expression", "x", "--order", "1"),
+    ("nonsense",),
+    ("derive", "monomial", "--exponents", "2,-1", "--order", "2"),
+])
+def test_argparse_errors_exit_2_without_traceback(capsys, args):
+    with pytest.raises(SystemExit) as exc:
+        main(list(args))
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and "Traceback" not in err
+
+
+def test_no_command_prints_help(capsys):
+    code, _, err = call(capsys)
+    assert code == 2 and "usage: symnet" in err
+
+
+def test_missing_proofs_directory(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("SYMNET_PROOFS_DIR", str(tmp_path))
+    code, _, err = call(capsys, "check", "all")
+    assert code == 3
+    assert "proofs/ scripts were not found" in err and "SYMNET_PROOFS_DIR" in err
+
+
+def test_check_propagates_a_failing_script(capsys, monkeypatch, tmp_path):
+    # a stand-in proofs/ directory whose only script fails: the exit status must say so
+    (tmp_path / "run_all.py").write_text("import sys\nsys.exit(1)\n")
+    (tmp_path / "broken.py").write_text("import sys\nprint('claim  source  verdict  NO')\nsys.exit(1)\n")
+    monkeypatch.setenv("SYMNET_PROOFS_DIR", str(tmp_path))
+    assert call(capsys, "check", "broken")[0] == 1
+    assert call(capsys, "check", "all")[0] == 1
+    code, out, _ = call(capsys, "check", "--list")
+    assert code == 0 and out.split() == ["broken"]
+
+
+def test_derive_text_and_fragment(capsys):
+    code, out, _ = call(capsys, "derive", "gate", "--order", "2", "--text")
+    assert code == 0 and "Cancellations" in out and "\\begin" not in out
+    code, out, _ = call(capsys, "derive", "multiplication_gate", "--order", "2")
+    assert code == 0 and out.startswith("% symnet") and "\\documentclass" not in out
+
+
+def test_derive_monomial_with_expression(capsys):
+    # a user formula for softplus gives the same derivation as the catalogue's softplus
+    code, by_formula, _ = call(capsys, "derive", "monomial", "--exponents", "1,1", "--expression",
+                               "log(1 + exp(x))", "--order", "4", "--text")
+    assert code == 0
+    code, by_name, _ = call(capsys, "derive", "monomial", "--exponents", "1,1", "--activation", "softplus",
+                            "--order", "4", "--text")
+    assert code == 0
+    def tail(s: str) -> str:
+        return s[s.index("5. The exact error series"):s.index("6. Hypotheses")]
+
+    assert tail(by_formula) == tail(by_name)
+
+
+def test_constructions_listing(capsys):
+    code, out, _ = call(capsys, "constructions")
+    assert code == 0 and "multiplication-gate" in out and "shallow-product" in out
+
+
+def test_certify(capsys):
+    code, out, err = call(capsys, "certify", "multiplication-gate", "--activation", "softplus", "--box", "1",
+                          "--eps", "1e-4")
+    assert code == 0, err
+    assert "re-checked independently: OK" in out
