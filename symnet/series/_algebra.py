@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import flint
+import mpmath
 import sympy as sp
 from sympy.polys.constructor import construct_domain
 from sympy.polys.polyerrors import PolificationFailed
@@ -38,6 +39,12 @@ from symnet.errors import InvalidInput
 __all__ = ["Algebra"]
 
 QQ = sp.QQ
+
+
+def _split(e: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """Numerator and denominator of a constant (``cancel`` is polys-based, faster than
+    ``together`` on the nested quotients the jets of sigmoid-like activations produce)."""
+    return sp.fraction(sp.cancel(e) if e.is_Add or e.is_Mul or e.is_Pow else e)
 
 
 def _scan(exprs: Iterable[sp.Expr]) -> tuple[tuple[sp.Expr, ...], Any]:
@@ -101,6 +108,7 @@ class Algebra:
             names = tuple(f"g{i}" for i in range(max(self.ngens, 1)))
             self._ctx = flint.fmpq_mpoly_ctx.get(names, "lex")
         self._fractions: dict = {}
+        self._numeric_values: dict | None = None
         self.numeric_gens = tuple(i for i, g in enumerate(self.constants, self.nvars) if not g.free_symbols)
         self.zero = self._from_dict({})
         self.one = self._from_dict({(0,) * self._width: 1})
@@ -150,7 +158,7 @@ class Algebra:
         if expr.is_Rational:
             return self.constant_rational(expr), self.one
         if expr not in self._fractions:
-            num, den = sp.fraction(sp.together(expr))
+            num, den = _split(expr)
             n, d = self.from_expr(num), self.from_expr(den)
             c = self.ground_value(d)
             if c is not None:
@@ -170,7 +178,7 @@ class Algebra:
                     f"the constant {e} contains an input variable; weights and biases must not "
                     "depend on the inputs"
                 )
-            num, den = sp.fraction(sp.together(e))
+            num, den = _split(e)
             parts += [num, den]
         if not parts:
             return self
@@ -274,6 +282,22 @@ class Algebra:
         except Exception:  # gcd over some algebraic domains is unsupported: no reduction
             return self.one
 
+    def _magnitude(self, qterms: list) -> float:
+        """|q| at 60 digits for a polynomial q in the numeric generators only."""
+        if self._numeric_values is None:
+            self._numeric_values = {i: mpmath.mpf(sp.N(self.gens_expr[i], 70)) if sp.N(self.gens_expr[i]).is_real
+                                    else mpmath.mpc(sp.N(self.gens_expr[i], 70)) for i in self.numeric_gens}
+        with mpmath.workdps(60):
+            total = mpmath.mpf(0)
+            for exps, c in qterms:
+                c_expr = self.coefficient_to_expr(c)
+                term = mpmath.mpf(c_expr.p) / c_expr.q if c_expr.is_Rational else mpmath.mpmathify(sp.N(c_expr, 70))
+                for i, k in enumerate(exps):
+                    if k:
+                        term *= self._numeric_values[i] ** int(k)
+                total += term
+            return float(abs(total))
+
     def drop_numeric_zeros(self, p: Any, den: Any) -> Any:
         """Remove the input monomials whose coefficient is a number equal to zero.
 
@@ -289,7 +313,8 @@ class Algebra:
         for mono, q in self.by_input_monomial(p).items():
             qterms = self.terms(q)
             if not any(exps[i] for exps, _ in qterms for i in symbolic) and not den_expr.free_symbols:
-                if is_zero_number(self.to_expr(q) / den_expr):
+                # cheap numeric test first; the exact test only when the value is tiny
+                if self._magnitude(qterms) < 1e-40 and is_zero_number(self.to_expr(q) / den_expr):
                     continue
             for exps, c in qterms:
                 keep[tuple(mono) + tuple(exps[self.nvars:])] = c

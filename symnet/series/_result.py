@@ -152,6 +152,21 @@ def to_dict(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> dict[Monomial, s
     return walk(sp.sympify(expr))
 
 
+def _is_algebraic_irrational(e: sp.Expr) -> bool:
+    return e.is_Pow and e.exp.is_Rational and not e.exp.is_Integer and not e.base.free_symbols
+
+
+def _canonical_coefficient(c: sp.Expr) -> sp.Expr:
+    """A canonical form of an input-free coefficient: ``sp.cancel`` (reduced p/q in its
+    generators: derivative symbols, ``E``, ...), or, with algebraic irrationals such as
+    ``sqrt(3)``, :func:`symnet.activations._jets.canon` (which also rationalises)."""
+    if c.is_Rational:
+        return c
+    if c.has(sp.Pow) and any(_is_algebraic_irrational(a) for a in sp.preorder_traversal(c)):
+        return canon(c)
+    return sp.cancel(c)
+
+
 def assemble(coeffs: Mapping[Monomial, sp.Expr], variables: tuple[sp.Symbol, ...]) -> sp.Expr:
     """The canonical expression of ``sum coeffs[m] x^m``.
 
@@ -167,7 +182,7 @@ def assemble(coeffs: Mapping[Monomial, sp.Expr], variables: tuple[sp.Symbol, ...
             q, rest = c, sp.S.One
         else:
             if c not in memo:
-                memo[c] = canon(c).as_coeff_Mul()
+                memo[c] = _canonical_coefficient(c).as_coeff_Mul()
             q, rest = memo[c]
         if q == 0:
             continue
