@@ -8,6 +8,8 @@
 - Rigorous certificates: :func:`certify` proves sup over a box (or a finite set of points, e.g.
   :func:`corners`) of |network - target| <= eps in arb ball arithmetic (Taylor models with box
   subdivision), and :meth:`Certificate.check` re-verifies by an independent route.
+- Plots (matplotlib optional): :func:`plot_sweep` (error against lam, log-log, with the
+  predicted slope), :func:`plot_error_map` (heat map over a box); files written deterministically.
 """
 
 from symnet.numeric._backends import (
@@ -20,6 +22,7 @@ from symnet.numeric._backends import (
     evaluate_error,
     plan_precision,
 )
+from symnet.numeric._plots import plot_error_map, plot_sweep, save_figure
 from symnet.numeric._rigorous import Cell, Certificate, certify, corners
 from symnet.numeric._sweep import ScaleChoice, SweepResult, optimal_scale, sample_box, sweep, sweep_all
 
@@ -39,7 +42,10 @@ __all__ = [
     "evaluate_error",
     "optimal_scale",
     "plan_precision",
+    "plot_error_map",
+    "plot_sweep",
     "sample_box",
+    "save_figure",
     "sweep",
     "sweep_all",
 ]
