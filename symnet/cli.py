@@ -340,40 +340,34 @@ def _cmd_certify(args: argparse.Namespace) -> int:
 def _cmd_plot(args: argparse.Namespace) -> int:
     from symnet import numeric
 
-    plot = getattr(numeric, "plot_sweep", None) or getattr(numeric, "plot", None)
-    if plot is None:
-        raise Unavailable("'symnet plot' needs the plotting functions of symnet.numeric, which this version of "
-                          "symnet does not have")
+    plot_sweep = getattr(numeric, "plot_sweep", None)
+    save_figure = getattr(numeric, "save_figure", None)
+    if plot_sweep is None or save_figure is None:
+        raise Unavailable("'symnet plot' needs symnet.numeric.plot_sweep, which this version of symnet does not have")
+    from symnet.derivations._io import atomic_path
+
+    if Path(args.output).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise InvalidInput(f"cannot write {args.output!r}: use a .png, .svg or .pdf file name")
     if os.path.exists(args.output) and not args.force:
         raise InvalidInput(f"{args.output} exists; refusing to overwrite it (pass --force to replace it)")
     construction = build_construction(args, default_activation="softplus")
-    scales = [_constant(s, "a scale") for s in args.scales.split(",") if s.strip()]
-    if len(scales) < 2:
-        raise InvalidInput("--scales needs at least two values of lam, e.g. 0.1,0.05,0.025")
-    result = numeric.sweep(construction, scales, points=args.points)
-    _save_figure(plot, result, args.output, args.force)
-    print(f"slope {result.slope:.3f} (predicted order {result.order}); wrote {args.output}", file=sys.stderr)
+    if args.kind == "map":
+        if args.box is None or args.scale is None:
+            raise InvalidInput("--kind map needs --box and --scale (the lam to draw)")
+        box = _box(args.box, len(construction.variables))
+        figure = numeric.plot_error_map(construction, box, scale=_constant(args.scale, "--scale"))
+        summary = f"error map at lam = {args.scale}"
+    else:
+        scales = [_constant(s, "a scale") for s in args.scales.split(",") if s.strip()]
+        if len(scales) < 2:
+            raise InvalidInput("--scales needs at least two values of lam, e.g. 0.1,0.05,0.025")
+        result = numeric.sweep(construction, scales, points=args.points)
+        figure = plot_sweep(result)
+        summary = f"fitted slope {result.slope:.3f}, predicted order {result.order}"
+    with atomic_path(args.output, force=args.force) as tmp:
+        save_figure(figure, tmp)
+    print(f"{summary}; wrote {args.output}", file=sys.stderr)
     return EXIT_OK
-
-
-def _save_figure(plot: Callable, result: Any, output: str, force: bool) -> None:
-    """Render with the numeric module's plot function and write the image atomically."""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure = plot(result)
-    figure = getattr(figure, "figure", figure)
-    buffer = io.BytesIO()
-    fmt = Path(output).suffix.lstrip(".").lower() or "png"
-    figure.savefig(buffer, format=fmt)
-    plt.close(figure)
-    from symnet.derivations._io import write_bytes_atomic
-
-    write_bytes_atomic(output, buffer.getvalue(), force=force)
 
 
 # -- the parser ----------------------------------------------------------------------------------------
@@ -457,10 +451,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_certify)
 
     p = sub.add_parser(
-        "plot", help="plot the measured error against lam with the predicted slope",
+        "plot", help="plot the measured error against lam with the predicted slope (or an error map)",
         description="Measure max |N_lam - target| at several scales and plot it (log-log) against the exact "
-        "leading term of the series.")
+        "leading term of the series; or, with --kind map, draw N_lam - target over a 2-d box.",
+        epilog="Examples:\n  symnet plot multiplication-gate --activation softplus -o sweep.png\n"
+        "  symnet plot multiplication-gate --kind map --box 1 --scale 0.1 -o map.svg",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_construction_options(p, "softplus")
+    p.add_argument("--kind", choices=("sweep", "map"), default="sweep",
+                   help="sweep: max error against lam, log-log (default); map: the error over a 2-d box")
+    p.add_argument("--box", metavar="BOX", help="for --kind map: R, LOW:HIGH, or LOW:HIGH,LOW:HIGH")
+    p.add_argument("--scale", metavar="LAM", help="for --kind map: the lam to draw")
     p.add_argument("--scales", default="0.2,0.1,0.05,0.025,0.0125", metavar="L1,L2,...",
                    help="values of lam (default 0.2,0.1,0.05,0.025,0.0125)")
     p.add_argument("--points", type=_positive_int, default=64, metavar="N", help="sample points (default 64)")

@@ -215,3 +215,21 @@ def test_certify(capsys):
                           "--eps", "1e-4")
     assert code == 0, err
     assert "re-checked independently: OK" in out
+
+
+def test_plot_writes_an_image_and_refuses_to_overwrite(capsys, tmp_path):
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "sweep.png"
+    code, _, err = call(capsys, "plot", "multiplication-gate", "--activation", "softplus", "--scales",
+                        "0.1,0.05,0.025", "--points", "8", "-o", str(out))
+    assert code == 0, err
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # the fitted slope is the gate's order 2 (MATH.md sec. 1)
+    slope = float(err.split("fitted slope ")[1].split(",")[0])
+    assert abs(slope - 2) < 0.05
+    before = out.read_bytes()
+    code, _, err = call(capsys, "plot", "multiplication-gate", "-o", str(out))
+    assert code == 2 and "refusing to overwrite" in err and out.read_bytes() == before
+    code, _, err = call(capsys, "plot", "multiplication-gate", "-o", str(tmp_path / "x.jpg"))
+    assert code == 2 and ".png" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sweep.png"]
