@@ -9,6 +9,7 @@ row is not ok, i.e. when symnet could not confirm its own conclusion.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,23 +56,39 @@ class Report:
 
 def main(title: str, run: Callable[[Report], None], latex: Callable[[], str] | None = None,
          argv: list[str] | None = None) -> int:
-    """Run the checks, print the table, optionally write LaTeX; return the exit status."""
+    """Run the checks, print the table, optionally write LaTeX / JSON; return the exit status.
+
+    ``--latex FILE`` writes the derivation (a standalone LaTeX document), ``--json FILE`` the
+    verdict table (read by ``docs/build.py`` to generate docs/theorems.md). Files are written
+    atomically and an existing file is replaced only with ``--force``.
+    """
     parser = argparse.ArgumentParser(description=title)
     parser.add_argument("--latex", metavar="FILE", help="write the derivation as a LaTeX document")
+    parser.add_argument("--json", metavar="FILE", help="write the verdict table as JSON")
     parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     args = parser.parse_args(argv)
+    if args.latex and latex is None:
+        print("this script has no LaTeX derivation", file=sys.stderr)
+        return 2
+    for name in (args.latex, args.json):
+        if name and Path(name).exists() and not args.force:
+            print(f"{name} exists; pass --force to overwrite", file=sys.stderr)
+            return 2
     report = Report(title)
     run(report)
     print(report.table())
-    if args.latex:
-        if latex is None:
-            print("this script has no LaTeX derivation", file=sys.stderr)
-            return 2
-        path = Path(args.latex)
-        if path.exists() and not args.force:
-            print(f"{path} exists; pass --force to overwrite", file=sys.stderr)
-            return 2
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(latex(), encoding="utf-8")
-        tmp.replace(path)
+    from symnet.derivations import write_text_atomic
+    from symnet.errors import SymnetError
+
+    try:
+        if args.latex:
+            write_text_atomic(args.latex, latex(), force=args.force)
+        if args.json:
+            rows = [{"claim": r.claim, "source": r.source, "verdict": r.verdict, "ok": r.ok, "detail": r.detail}
+                    for r in report.rows]
+            text = json.dumps({"title": title, "ok": report.ok, "rows": rows}, indent=2, ensure_ascii=False)
+            write_text_atomic(args.json, text + "\n", force=args.force)
+    except SymnetError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     return 0 if report.ok else 1
