@@ -131,6 +131,32 @@ def test_deep_composition_against_mpmath():
         assert abs(rest - pred) < mpmath.mpf(lam) ** 7 * 10
 
 
+def test_composition_at_a_new_expansion_point_bell_numbers():
+    # exp(exp(t)) = e * exp(e^t - 1) = e * sum_n B_n t^n / n!, Bell numbers 1, 1, 2, 5, 15 (t = lam x);
+    # the second layer is expanded around exp(0) = 1, a point that appears only during the expansion
+    exp = activations.get("exp")
+    net = Network.from_layers([([[LAM]], None, exp), ([[1]], None, exp)], [[1]])
+    s = series.expand(net, 4, variables=[X])
+    bell = [1, 1, 2, 5, 15]
+    assert s.terms == {k: sp.E * bell[k] * X**k / sp.factorial(k) for k in range(5)}
+
+
+def test_composition_generic_faa_di_bruno():
+    # f(g(lam x)) with f = g = sigma: (f o g)''' = f'''(g) g'^3 + 3 f''(g) g' g'' + f'(g) g''' at 0
+    g = activations.generic()
+    net = Network.from_layers([([[LAM]], None, g), ([[1]], None, g)], [[1]])
+    s = series.expand(net, 3, variables=[X])
+    z = sp.Integer(0)
+    at_g = DerivativeSymbol(0, z)  # the inner value sigma(0) is the outer expansion point
+    f = [DerivativeSymbol(k, at_g) for k in range(4)]
+    gd = [DerivativeSymbol(k, z) for k in range(4)]
+    third = f[3] * gd[1] ** 3 + 3 * f[2] * gd[1] * gd[2] + f[1] * gd[3]
+    assert same(s.coefficient(0), f[0])
+    assert same(s.coefficient(1), f[1] * gd[1] * X)
+    assert same(s.coefficient(2), (f[2] * gd[1] ** 2 + f[1] * gd[2]) * X**2 / 2)
+    assert same(s.coefficient(3), third * X**3 / 6)
+
+
 def test_non_laurent_rational_weight():
     # output weight 1/(lam + lam^2) = lam^-1 (1 - lam + lam^2 - ...): N = (e^(lam x) - 1)/(lam (1 + lam))
     w = 1 / (LAM + LAM**2)
