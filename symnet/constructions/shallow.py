@@ -40,7 +40,7 @@ from symnet.constructions._base import LAM, Construction
 from symnet.constructions.gates import as_activation, choose_bias
 from symnet.errors import InvalidInput
 from symnet.network import Network, input_symbols
-from symnet.series._result import poly_expr
+from symnet.series._canonical import poly_expr
 
 __all__ = ["odd_part", "shallow_product"]
 

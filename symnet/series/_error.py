@@ -10,8 +10,9 @@ import sympy as sp
 from symnet.constructions._base import LAM, Construction
 from symnet.errors import InvalidInput, ShapeError
 from symnet.network import Network
+from symnet.series._canonical import assemble, to_dict
 from symnet.series._expand import check_order, check_variables, expand_network, series_terms
-from symnet.series._result import ErrorSeries, assemble, to_dict
+from symnet.series._result import ErrorSeries
 
 __all__ = ["error", "expand"]
 
