@@ -294,3 +294,28 @@ def test_write_errors(tmp_path: Path):
         write_text_atomic(tmp_path / "missing" / "x.tex", "x")
     with pytest.raises(InvalidInput, match="is a directory"):
         write_text_atomic(tmp_path, "x")
+
+
+def test_deep_network_layer_by_layer_matches_series_and_numerics():
+    # (uv)^2 by composing the gate with two gates: a 2-hidden-layer network. derive's layer-by-layer
+    # route must agree with series.error's polynomial-ring composition (checked inside derive) and
+    # with a 60-digit evaluation of the network at a small lam (checked here).
+    import mpmath
+
+    act = activations.get("exp")
+    gate = hand_gate(act, 0).network
+    deep = gate.compose(gate.stack(gate))
+    c = Construction(name="product squared", target=(u * v)**2, variables=(u, v), scale=LAM, activation=act,
+                     hypotheses=(), source="test", hidden_neurons=deep.hidden_neurons, depth=deep.depth,
+                     build=lambda: deep)
+    d = derive(c, 3)
+    assert [s.title for s in d.steps][:4] == ["The network", "Taylor expansion of the activation", "Layer by layer",
+                                              "The output layer and its cancellations"]
+    assert d.checked_against.startswith("symnet.series.error")
+    lam0, point = sp.Rational(1, 2000), (sp.Rational(2, 3), sp.Rational(-3, 4))
+    with mpmath.workdps(60):
+        value = c.at_scale(lam0).mpmath(point, dps=60)
+        exact = sp.N(((u * v)**2 + sum(t * lam0**p for p, t in d.error.items())).subs({u: point[0], v: point[1]}), 60)
+        residual = abs(value - mpmath.mpf(str(exact)))
+    assert d.leading_order == 2
+    assert residual < 1e-12  # the remainder is O(lam^4) = 6e-14 times a modest constant

@@ -31,6 +31,7 @@ import sympy as sp
 
 from symnet.activations import Activation, DerivativeSymbol
 from symnet.constructions._base import Construction
+from symnet.derivations._deep import Deep, network_step_large
 from symnet.derivations._latex import ReadingPrinter, display_form, text
 from symnet.derivations._steps import Derivation, Expansion, Row, Step, Tex
 from symnet.errors import CertificateError, InvalidInput
@@ -41,8 +42,6 @@ __all__ = ["MAX_DERIVE_ORDER", "MAX_WRITTEN_NEURONS", "derive"]
 MAX_DERIVE_ORDER = 24
 #: Largest hidden layer written out neuron by neuron (and expanded neuron by neuron).
 MAX_WRITTEN_NEURONS = 64
-#: Largest weight matrix printed entry by entry in the equations of a deep network.
-MAX_PRINTED_MATRIX = 10
 
 _MU = sp.Symbol("mu")
 _T = sp.Symbol("t")
@@ -468,7 +467,7 @@ def _product_chunks(coeff: sp.Expr, power: int, poly: sp.Expr, variables: tuple[
 
 
 def _series_step(c: Construction, order: int, expansion: dict[int, sp.Expr], error: dict[int, sp.Expr],
-                 checked: str) -> Step:
+                 checked: str, method: str) -> Step:
     from symnet.derivations._latex import visible_width
 
     variables = tuple(c.variables)
@@ -499,6 +498,8 @@ def _series_step(c: Construction, order: int, expansion: dict[int, sp.Expr], err
     why = f"Collect powers of $\\lambda$. {lead_txt}."
     if checked:
         why += f" Agrees term by term with {text(checked)}."
+    else:
+        why += f" Computed by symnet.series.error ({text(method)}); the network is not enumerated."
     return Step("The exact error series", tuple(rows), why)
 
 
@@ -608,22 +609,29 @@ def derive(construction: Construction, order: int) -> Derivation:
 
     target = sp.sympify(c.target)
     variables = tuple(c.variables)
-    shallow = c.hidden_neurons <= MAX_WRITTEN_NEURONS and c.depth == 1 and c.network.n_outputs == 1
-    route = _Shallow(c, order) if shallow else None  # validates the construction before any expansion
+    explicit = c.hidden_neurons <= MAX_WRITTEN_NEURONS
+    shallow = explicit and c.depth == 1
+    # the independent route validates the construction before any expansion
+    route = _Shallow(c, order) if shallow else (Deep(c, order) if explicit else None)
     reference = series.error(c, order)
-    checked = f"symnet.series.error ({reference.method})"
     error = dict(reference.terms)
     if route is not None:
         mine = route.expansion()
         mine[0] = _canonical(mine.get(0, sp.Integer(0)) - target, variables)
+        checked = f"symnet.series.error ({reference.method})"
         _compare(c, {p: t for p, t in mine.items() if t != 0}, error, checked)
-        steps = [route.step_network(), route.step_taylor(), route.step_substitution(), route.step_cancellations()]
     else:
-        steps = _deep_steps(c, order)
+        checked = ""
+    if shallow:
+        steps = [route.step_network(), route.step_taylor(), route.step_substitution(), route.step_cancellations()]
+    elif route is not None:
+        steps = [route.step_network(), route.step_taylor(), route.step_layers(), route.step_output()]
+    else:
+        steps = [network_step_large(c)]
     expansion = dict(error)
     expansion[0] = _canonical(error.get(0, sp.Integer(0)) + target, variables)
     expansion = {p: t for p, t in expansion.items() if t != 0}
-    steps.append(_series_step(c, order, expansion, error, checked))
+    steps.append(_series_step(c, order, expansion, error, checked, reference.method))
     steps.append(_hypotheses_step(c))
     act = c.activation
     return Derivation(
@@ -641,57 +649,3 @@ def derive(construction: Construction, order: int) -> Derivation:
         checked_against=checked,
         activation="generic sigma" if act.is_generic else f"{act.name}: {act.description}",
     )
-
-
-# -- deep and large constructions --------------------------------------------------------------------------
-
-def _matrix_tex(mat: sp.MatrixBase, printer: ReadingPrinter) -> str:
-    if mat.rows <= MAX_PRINTED_MATRIX and mat.cols <= MAX_PRINTED_MATRIX:
-        return printer.doprint(sp.ImmutableMatrix(mat))
-    nonzero = sum(1 for v in mat if v != 0)
-    return f"W \\in \\mathbb{{R}}^{{{mat.rows} \\times {mat.cols}}}\\ (\\text{{{nonzero} nonzero entries}})"
-
-
-def _deep_steps(c: Construction, order: int) -> list[Step]:
-    pr = ReadingPrinter(c.variables)
-    args = _args_tex(c.variables, pr)
-    steps = []
-    if c.hidden_neurons > MAX_WRITTEN_NEURONS:
-        rows = [Row(Tex(f"N({args})", "N"),
-                    Tex(f"\\text{{a network of {c.hidden_neurons} hidden neurons in {c.depth} hidden "
-                        f"layer{'s' if c.depth != 1 else ''}}}",
-                        f"{c.hidden_neurons} hidden neurons in {c.depth} hidden layers"))]
-        why = (f"Too large to write out (more than {MAX_WRITTEN_NEURONS} neurons); its expansion comes from "
-               f"the construction's closed form ({text(c.source)}).")
-        steps.append(Step("The network", tuple(rows), why))
-    else:
-        net = c.network
-        rows = []
-        prev, prev_plain = "\\mathbf{x}", "x"
-        for i, layer in enumerate(net.layers, 1):
-            w = _matrix_tex(layer.weights, pr)
-            bias = "" if all(v == 0 for v in layer.bias) else " + " + _matrix_tex(layer.bias, pr)
-            affine = f"{w}\\, {prev}{bias}"
-            if layer.activation is None:
-                rows.append(Row(Tex(f"N({args})", "N"), Tex(affine, f"W_{i} h^({i - 1}) + b_{i}")))
-            else:
-                rows.append(Row(Tex(f"h^{{({i})}}", f"h^({i})"),
-                                Tex(f"\\sigma\\left({affine}\\right)", f"sigma(W_{i} {prev_plain} + b_{i})")))
-                prev, prev_plain = f"h^{{({i})}}", f"h^({i})"
-        why = (f"{c.hidden_neurons} hidden neurons in {c.depth} hidden layers, $\\sigma$ applied entrywise, "
-               f"$\\mathbf{{x}} = ({args})$ ({text(c.source)}).")
-        steps.append(Step("The network", tuple(rows), why))
-    act = c.activation
-    rows = []
-    if act.is_generic:
-        rows.append(Row(Tex("\\sigma(c + t)", "sigma(c + t)"),
-                        Tex("\\sum_{k \\ge 0} \\frac{\\sigma^{(k)}(c)}{k!}\\, t^{k}", "sum_k sigma^(k)(c) t^k / k!")))
-    else:
-        rows.append(Row(Tex("\\sigma(x)", "sigma(x)"), act.expr, reading=(sp.Symbol("x", real=True),)))
-        rows.append(Row(Tex("\\sigma(c + t)", "sigma(c + t)"),
-                        Tex("\\sum_{k \\ge 0} \\frac{\\sigma^{(k)}(c)}{k!}\\, t^{k}", "sum_k sigma^(k)(c) t^k / k!")))
-    why = ("Every hidden neuron is expanded around the limit $c$ of its pre-activation as $\\lambda \\to 0$; "
-           "the truncated series of each layer is substituted into the next (series composition, "
-           "symnet.series), exact at every step.")
-    steps.append(Step("Taylor expansion, layer by layer", tuple(rows), why))
-    return steps

@@ -1,0 +1,239 @@
+"""The layer-by-layer derivation of a deep construction (MATH.md sections 4 and 5).
+
+Each hidden neuron's pre-activation ``z`` tends to a constant ``c`` as lam -> 0; the neuron is
+expanded as ``sigma(c + t) = sum_k sigma^(k)(c) t^k / k!`` with ``t = z - c = O(lam)``, and the
+truncated series of each layer is substituted into the next. Weights may carry poles in lam
+(a gate's output weights are O(lam^-2)), so every layer is carried to ``lam^T`` with
+``T = order + (sum of the poles)``, and a layer's series is exact through ``T`` minus the poles
+met so far. This is done here with sympy expressions, independently of the polynomial-ring
+composition of :mod:`symnet.series`; :func:`symnet.derivations.derive` compares the two.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symnet.constructions._base import Construction
+from symnet.derivations._latex import ReadingPrinter, text
+from symnet.derivations._steps import Expansion, Row, Step, Tex
+from symnet.errors import InvalidInput
+
+__all__ = ["MAX_PRINTED_MATRIX", "MAX_ROWS_PER_LAYER", "Deep", "network_step_large"]
+
+#: Largest weight matrix printed entry by entry.
+MAX_PRINTED_MATRIX = 10
+#: Most distinct pre-activations printed per layer.
+MAX_ROWS_PER_LAYER = 8
+
+
+def _lam_poles(values, lam: sp.Symbol) -> int:
+    """The largest pole order in lam among exact entries (0 if none)."""
+    worst = 0
+    for v in values:
+        v = sp.expand(sp.sympify(v))
+        if v == 0 or not v.has(lam):
+            continue
+        for term in sp.Add.make_args(v):
+            _, e = term.as_coeff_exponent(lam)
+            if e.is_Integer:
+                worst = max(worst, -int(e))
+    return worst
+
+
+def _truncate(expr: sp.Expr, lam: sp.Symbol, top: int) -> sp.Expr:
+    """Drop the terms of an expanded Laurent polynomial in lam above lam^top."""
+    kept = []
+    for term in sp.Add.make_args(sp.expand(expr)):
+        _, e = term.as_coeff_exponent(lam)
+        if not e.is_Integer:
+            raise InvalidInput(f"derive(): a weight has a non-integer power of {lam}: {term}")
+        if e <= top:
+            kept.append(term)
+    return sp.Add(*kept)
+
+
+def _by_power(expr: sp.Expr, lam: sp.Symbol) -> dict[int, sp.Expr]:
+    out: dict[int, sp.Expr] = {}
+    for term in sp.Add.make_args(sp.expand(expr)):
+        coeff, e = term.as_coeff_exponent(lam)
+        out[int(e)] = out.get(int(e), sp.Integer(0)) + coeff
+    return {p: sp.expand(v) for p, v in out.items() if sp.expand(v) != 0}
+
+
+def _matrix_tex(mat: sp.MatrixBase, printer: ReadingPrinter) -> str:
+    if mat.rows <= MAX_PRINTED_MATRIX and mat.cols <= MAX_PRINTED_MATRIX:
+        return printer.doprint(sp.ImmutableMatrix(mat))
+    nonzero = sum(1 for v in mat if v != 0)
+    return f"W \\in \\mathbb{{R}}^{{{mat.rows} \\times {mat.cols}}}\\ (\\text{{{nonzero} nonzero entries}})"
+
+
+class Deep:
+    """The explicit layer-by-layer expansion of a construction's network and its steps."""
+
+    def __init__(self, c: Construction, order: int):
+        self.c = c
+        self.order = order
+        self.lam = lam = c.scale
+        self.x = tuple(c.variables)
+        net = c.network
+        if net.n_outputs != 1:
+            raise InvalidInput(f"derive(): {c.name} has {net.n_outputs} outputs; a derivation needs one")
+        self.layers = net.layers
+        self.poles = [_lam_poles([*layer.weights, *layer.bias], lam) for layer in self.layers]
+        self.top = order + sum(self.poles)
+        self.act = net.layers[0].activation
+        # per hidden layer: the pre-activations (constant, series of z - c, exact-through)
+        self.pre: list[list[tuple[sp.Expr, sp.Expr]]] = []
+        self.exact_through: list[int] = []
+        self.points: list[sp.Expr] = []
+        h: list[sp.Expr] = list(self.x)
+        through = self.top
+        for index, layer in enumerate(self.layers, 1):
+            through -= self.poles[index - 1]
+            z = [_truncate(sum((layer.weights[j, i] * h[i] for i in range(layer.fan_in)), sp.Integer(0))
+                           + layer.bias[j], lam, self.top) for j in range(layer.width)]
+            if layer.activation is None:
+                self.output = z[0]
+                self.output_through = through
+                break
+            layer_pre = []
+            new_h = []
+            for j, zj in enumerate(z):
+                powers = _by_power(zj, lam)
+                negative = sorted(p for p in powers if p < 0)
+                if negative:
+                    raise InvalidInput(
+                        f"derive(): the pre-activation of neuron {j + 1} of hidden layer {index} of {c.name} "
+                        f"diverges as {lam} -> 0 (a lam^{negative[0]} term); the Taylor derivation needs every "
+                        "pre-activation to tend to a constant")
+                const = powers.get(0, sp.Integer(0))
+                if const.free_symbols & set(self.x):
+                    raise InvalidInput(
+                        f"derive(): the pre-activation of neuron {j + 1} of hidden layer {index} of {c.name} tends "
+                        f"to {const}, which depends on the inputs; the Taylor derivation expands around a constant "
+                        f"(inputs scaled by {lam} -> 0)")
+                t = sp.expand(zj - const)
+                layer_pre.append((const, t))
+                if const not in self.points:
+                    self.points.append(const)
+                new_h.append(self._sigma_series(const, t))
+            self.pre.append(layer_pre)
+            self.exact_through.append(through)
+            h = new_h
+
+    def _sigma_series(self, point: sp.Expr, t: sp.Expr) -> sp.Expr:
+        """sigma(point + t), t = O(lam), truncated at lam^top (Horner with truncation)."""
+        derivs = self.act.derivatives(self.top, at=point)
+        result = sp.Integer(0)
+        for k in range(self.top, -1, -1):
+            result = _truncate(result * t + derivs[k] / sp.factorial(k), self.lam, self.top)
+        return result
+
+    def expansion(self) -> dict[int, sp.Expr]:
+        """{power: coefficient} of N(x) through lam^order."""
+        from symnet.derivations._derive import _canonical
+
+        terms = _by_power(self.output, self.lam)
+        out = {}
+        for p, v in sorted(terms.items()):
+            if p <= self.order:
+                value = _canonical(v, self.x)
+                if value != 0:
+                    out[p] = value
+        return out
+
+    # -- the steps -----------------------------------------------------------------------------------
+    def step_network(self) -> Step:
+        pr = ReadingPrinter(self.x)
+        args = ", ".join(pr.doprint(v) for v in self.x) if len(self.x) <= 3 else "\\mathbf{x}"
+        rows = []
+        prev, prev_plain = "\\mathbf{x}", "x"
+        for i, layer in enumerate(self.layers, 1):
+            w = _matrix_tex(layer.weights, pr)
+            bias = "" if all(v == 0 for v in layer.bias) else " + " + _matrix_tex(layer.bias, pr)
+            affine = f"{w}\\, {prev}{bias}"
+            if layer.activation is None:
+                rows.append(Row(Tex(f"N({args})", "N"), Tex(affine, f"W_{i} h^({i - 1}) + b_{i}")))
+            else:
+                rows.append(Row(Tex(f"h^{{({i})}}", f"h^({i})"),
+                                Tex(f"\\sigma\\left({affine}\\right)", f"sigma(W_{i} {prev_plain} + b_{i})")))
+                prev, prev_plain = f"h^{{({i})}}", f"h^({i})"
+        widths = ", ".join(str(layer.width) for layer in self.layers[:-1])
+        xs = ", ".join(pr.doprint(v) for v in self.x)
+        why = (f"{self.c.hidden_neurons} hidden neurons in {self.c.depth} hidden layers (widths {widths}), "
+               f"$\\sigma$ applied entrywise, $\\mathbf{{x}} = ({xs})$ ({text(self.c.source)}).")
+        if not self.act.is_generic:
+            why += f" Activation: {text(self.act.name)} ({text(self.act.description)})."
+        return Step("The network", tuple(rows), why)
+
+    def step_taylor(self) -> Step:
+        pr = ReadingPrinter(self.x)
+        t = sp.Symbol("t")
+        rows = [Row(Tex("\\sigma(c + t)", "sigma(c + t)"),
+                    Tex("\\sum_{k \\ge 0} \\frac{\\sigma^{(k)}(c)}{k!}\\, t^{k}", "sum_k sigma^(k)(c) t^k / k!"))]
+        if not self.act.is_generic:
+            rows.insert(0, Row(Tex("\\sigma(x)", "sigma(x)"), self.act.expr, reading=(sp.Symbol("x", real=True),)))
+        for point in self.points:
+            d = self.act.derivatives(self.top, at=point)
+            poly = sp.Add(*[d[k] / sp.factorial(k) * t**k for k in range(self.top + 1)])
+            inside = f"{pr.doprint(point)} + t" if point != 0 else "t"
+            rows.append(Row(Tex(f"\\sigma\\left({inside}\\right)", f"sigma({point} + t)" if point != 0 else "sigma(t)"),
+                            Expansion({0: poly}, (t,), t, remainder=self.top + 1)))
+        why = (f"Every hidden neuron is expanded around the limit $c$ of its pre-activation as $\\lambda \\to 0$, "
+               f"through $t^{{{self.top}}}$: the weights have poles up to $\\lambda^{{-{max(self.poles)}}}$, so each "
+               f"layer is carried to $\\lambda^{{{self.top}}}$ to leave the output exact through "
+               f"$\\lambda^{{{self.order}}}$.")
+        return Step("Taylor expansion of the activation", tuple(rows), why)
+
+    def step_layers(self) -> Step:
+        rows = []
+        omitted = 0
+        for index, layer_pre in enumerate(self.pre, 1):
+            seen = set()
+            shown = 0
+            for j, (const, t) in enumerate(layer_pre, 1):
+                key = (const, t)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if shown >= MAX_ROWS_PER_LAYER:
+                    omitted += 1
+                    continue
+                shown += 1
+                terms = {p: v for p, v in _by_power(t, self.lam).items() if p <= self.exact_through[index - 1]}
+                rows.append(Row(Tex(f"z^{{({index})}}_{{{j}}}", f"z^({index})_{j}"),
+                                Expansion(terms, self.x, self.lam, remainder=self.exact_through[index - 1] + 1,
+                                          leading=const)))
+        why = ("The pre-activations $z^{(l)}_j$ of every hidden layer, as series in $\\lambda$ (identical rows "
+               "shown once): each tends to a constant operating point, so the expansion of step 2 applies, and "
+               "its series is substituted into the next layer.")
+        if omitted:
+            why += f" ({omitted} further distinct rows omitted.)"
+        return Step("Layer by layer", tuple(rows), why)
+
+    def step_output(self) -> Step:
+        pr = ReadingPrinter(self.x)
+        args = ", ".join(pr.doprint(v) for v in self.x) if len(self.x) <= 3 else "\\mathbf{x}"
+        pole = self.poles[-1]
+        rows = [Row(Tex(f"N({args})", "N"),
+                    Expansion(self.expansion(), self.x, self.lam, remainder=self.order + 1))]
+        if pole:
+            why = (f"The output weights are $O(\\lambda^{{-{pole}}})$; the terms of order "
+                   f"$\\lambda^{{-{pole}}}, \\dots, \\lambda^{{-1}}$ cancel exactly, and the $\\lambda^0$ term is "
+                   "what the network computes in the limit.")
+        else:
+            why = "The output layer is linear: substitute the last hidden layer's series and collect powers."
+        return Step("The output layer and its cancellations", tuple(rows), why)
+
+
+def network_step_large(c: Construction) -> Step:
+    """The network of a construction too large to enumerate: its counts and the closed form's source."""
+    pr = ReadingPrinter(c.variables)
+    args = ", ".join(pr.doprint(v) for v in c.variables) if len(c.variables) <= 3 else "\\mathbf{x}"
+    rows = [Row(Tex(f"N({args})", "N"),
+                Tex(f"\\text{{a network of {c.hidden_neurons} hidden neurons in {c.depth} hidden "
+                    f"layer{'s' if c.depth != 1 else ''}}}",
+                    f"{c.hidden_neurons} hidden neurons in {c.depth} hidden layers"))]
+    why = (f"Too large to write out; its expansion comes from the construction's closed form "
+           f"({text(c.source)}), never from the enumerated network.")
+    return Step("The network", tuple(rows), why)
