@@ -50,7 +50,7 @@ _T = sp.Symbol("t")
 # -- helpers ---------------------------------------------------------------------------------------
 
 def _canonical(value: sp.Expr, variables: tuple[sp.Symbol, ...]) -> sp.Expr:
-    from symnet.series._result import canonical
+    from symnet.series._canonical import canonical
 
     return canonical(value, variables)
 
