@@ -171,6 +171,9 @@ def test_large_construction_uses_the_closed_form_without_enumerating():
     assert same(d.error[2], D(10, 0) / (6 * D(8, 0)) * sp.Mul(*xs) * sum(x**2 for x in xs)) or same(
         d.error[2], D(10) / (6 * D(8)) * sp.Mul(*xs) * sum(x**2 for x in xs))
     assert "256 hidden neurons" in d.latex()
+    assert [s.title for s in d.steps] == ["The network", "Closed form", "The exact error series", "Hypotheses"]
+    assert d.checked_against == ""  # one route only: the LaTeX says it is computed, not checked
+    assert "the network is not enumerated" in d.latex()
 
 
 @pytest.mark.parametrize("bad, match", [

@@ -237,3 +237,49 @@ def network_step_large(c: Construction) -> Step:
     why = (f"Too large to write out; its expansion comes from the construction's closed form "
            f"({text(c.source)}), never from the enumerated network.")
     return Step("The network", tuple(rows), why)
+
+
+def closed_form_step(c: Construction) -> Step | None:
+    """The closed form a large construction is expanded by (MATH.md sections 2 and 4), if known."""
+    params = dict(c.parameters)
+    pr = ReadingPrinter(c.variables)
+    b = pr.doprint(sp.sympify(params.get("bias", sp.Symbol("b"))))
+    if "exponents" in params:
+        n = len(params["exponents"])
+        r = ", ".join(str(e) for e in params["exponents"])
+        big_n = sum(params["exponents"])
+        rows = [
+            Row(Tex("N(\\mathbf{x})", "N"),
+                Tex(f"\\frac{{1}}{{2^{{{big_n}}} \\lambda^{{{big_n}}} \\sigma^{{({big_n})}}({b})}} "
+                    f"\\sum_{{0 \\le k_i \\le r_i}} \\prod_{{i=1}}^{{{n}}} (-1)^{{k_i}} \\binom{{r_i}}{{k_i}}\\, "
+                    f"\\sigma\\Bigl({b} + \\lambda \\sum_i (r_i - 2 k_i) x_i\\Bigr), \\quad r = ({r})",
+                    f"[2^N lam^N sigma^(N)(b)]^-1 sum_k prod_i (-1)^k_i C(r_i, k_i) sigma(b + lam sum_i (r_i - 2k_i) "
+                    f"x_i), r = ({r})")),
+            Row(None, Tex(f"\\sum_{{j \\ge {big_n},\\ j \\equiv {big_n} \\ (2)}} "
+                          f"\\frac{{\\sigma^{{(j)}}({b})}}{{\\sigma^{{({big_n})}}({b})}}\\, \\lambda^{{j - {big_n}}} "
+                          f"\\,[t^j] \\prod_i \\sinh(t x_i)^{{r_i}}",
+                          "sum_(j >= N, j = N mod 2) sigma^(j)(b)/sigma^(N)(b) lam^(j-N) "
+                          "[t^j] prod_i sinh(t x_i)^r_i")),
+        ]
+        why = ("The sum over $k$ of the $j$-th powers is $j!\\,2^N [t^j] \\prod_i \\sinh(t x_i)^{r_i}$, so the "
+               "network's expansion is known exactly without building it (RT Sec. II; MATH.md sec. 4).")
+        return Step("Closed form", tuple(rows), why)
+    if "n" in params and c.name.startswith("shallow product"):
+        n = params["n"]
+        rows = [
+            Row(Tex("N(\\mathbf{x})", "N"),
+                Tex(f"\\sum_{{s \\in \\{{-1, 1\\}}^{{{n}}}}} \\frac{{s_1 \\cdots s_{{{n}}}}}"
+                    f"{{2^{{{n}}} \\lambda^{{{n}}} \\sigma^{{({n})}}({b})}}\\, "
+                    f"\\sigma({b} + \\lambda\\, s \\cdot \\mathbf{{x}})",
+                    f"sum_s (s_1...s_n) / (2^n lam^n sigma^(n)(b)) sigma(b + lam s.x), n = {n}")),
+            Row(None, Tex(f"\\sum_{{\\alpha \\text{{ all odd}}}} \\frac{{\\sigma^{{(|\\alpha|)}}({b})}}"
+                          f"{{\\sigma^{{({n})}}({b})}}\\, \\lambda^{{|\\alpha| - {n}}} \\frac{{\\mathbf{{x}}^\\alpha}}"
+                          "{\\alpha!}",
+                          "sum over odd multi-indices alpha of sigma^(|alpha|)(b)/sigma^(n)(b) lam^(|alpha|-n) "
+                          "x^alpha/alpha!")),
+        ]
+        why = ("Because $\\sum_s (\\prod_i s_i)(s \\cdot \\mathbf{x})^k = 2^n \\sum_{|\\alpha| = k,\\ \\alpha_i "
+               "\\text{ odd}} \\frac{k!}{\\alpha!} \\mathbf{x}^\\alpha$ (LTR App. A; MATH.md sec. 2), exactly, for "
+               "every analytic $\\sigma$.")
+        return Step("Closed form", tuple(rows), why)
+    return None

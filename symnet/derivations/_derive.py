@@ -31,7 +31,7 @@ import sympy as sp
 
 from symnet.activations import Activation, DerivativeSymbol
 from symnet.constructions._base import Construction
-from symnet.derivations._deep import Deep, network_step_large
+from symnet.derivations._deep import Deep, closed_form_step, network_step_large
 from symnet.derivations._latex import ReadingPrinter, display_form, text
 from symnet.derivations._steps import Derivation, Expansion, Row, Step, Tex
 from symnet.errors import CertificateError, InvalidInput
@@ -628,6 +628,9 @@ def derive(construction: Construction, order: int) -> Derivation:
         steps = [route.step_network(), route.step_taylor(), route.step_layers(), route.step_output()]
     else:
         steps = [network_step_large(c)]
+        closed = closed_form_step(c)
+        if closed is not None:
+            steps.append(closed)
     expansion = dict(error)
     expansion[0] = _canonical(error.get(0, sp.Integer(0)) + target, variables)
     expansion = {p: t for p, t in expansion.items() if t != 0}
