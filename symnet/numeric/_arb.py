@@ -218,8 +218,7 @@ def int_power(z: Ball, n: int) -> Ball:
     """z**n for an integer n by repeated squaring (tight and nan-free for balls around 0)."""
     if n < 0:
         return 1 / int_power(z, -n)
-    if n % 2 == 0 and not is_series(z):
-        z = abs(z)
+    even = n % 2 == 0 and not is_series(z)
     result: Ball = None
     base = z
     while n:
@@ -228,7 +227,9 @@ def int_power(z: Ball, n: int) -> Ball:
         n >>= 1
         if n:
             base = base * base
-    return flint.arb(1) if result is None else result
+    if result is None:
+        return flint.arb(1)
+    return result.nonnegative_part() if even else result  # even powers are never negative
 
 
 def _cached_constant(c: sp.Expr) -> Callable[[], flint.arb]:
@@ -338,27 +339,33 @@ def series_coefficients(function: Callable[[Ball], Ball], at: flint.arb, length:
 
 
 def coefficient_over(function: Callable[[Ball], Ball], ball: flint.arb, k: int, width: float = 1 / 32,
-                     max_pieces: int = 256) -> flint.arb:
+                     max_pieces: int = 128, order: int = 3) -> flint.arb:
     """A ball containing f^(k)(x)/k! for every x in ``ball``.
 
     Series arithmetic on a wide ball overestimates badly (the dependency problem compounds with
-    k), so the ball is cut into pieces of width at most ``width`` (at most ``max_pieces``) and
-    the enclosures of the pieces are joined.
+    k), so the ball is cut into pieces of width at most ``width`` (at most ``max_pieces``), and
+    on each piece [m - r, m + r] the coefficient is enclosed by its own Taylor form
+    c_k(m + t) = sum_{j < q} C(k+j, j) c_{k+j}(m) t^j + C(k+q, q) c_{k+q}(xi) t^q, |t| <= r,
+    with the c_{k+j}(m) at the exact midpoint and only the last one over the piece.
     """
     if not ball.is_finite():
         return flint.arb("nan")
     lo, hi = ball.lower(), ball.upper()
     size = float((hi - lo).upper())
     pieces = max(1, min(max_pieces, math.ceil(size / width)))
-    if pieces == 1:
-        return series_coefficients(function, ball, k + 1)[k]
     step = (hi - lo) / pieces
     out = None
     for i in range(pieces):
         a = lo + step * i
         b = hi if i == pieces - 1 else lo + step * (i + 1)
         piece = a.union(b)
-        value = series_coefficients(function, piece, k + 1)[k]
+        m = piece.mid()
+        t = flint.arb(0, piece.rad())
+        at_m = series_coefficients(function, m, k + order)
+        top = series_coefficients(function, piece, k + order + 1)[k + order]
+        value = math.comb(k + order, order) * top * int_power(t, order)
+        for j in range(order):
+            value += math.comb(k + j, j) * at_m[k + j] * int_power(t, j)
         out = value if out is None else out.union(value)
     return out
 
