@@ -14,6 +14,7 @@ import sympy as sp
 
 from symnet import activations
 from symnet.constructions import LAM, multiplication_gate, shallow_product, square_gate
+from symnet.constructions.deep import deep_product
 from symnet.errors import InvalidInput, ShapeError
 from symnet.numeric import optimal_scale, sample_box, sweep, sweep_all
 
@@ -87,6 +88,33 @@ def test_2n_formula_with_a_bias():
     result = sweep(c, SCALES, points=16, relative_accuracy=1e-4)
     assert_confirms(result)
     assert sp.simplify(result.leading - hand_leading_product(c, 3)) == 0
+
+
+def hand_leading_tree(c):
+    """MATH.md sec. 4, n = 2^k: every gate m(a, b) = ab + K lam^2 ab(a^2 + b^2) feeds its product
+    forward, so the lam^2 term is K P sum over the non-root nodes of (the node's product)^2,
+    with K = sigma''''(b) / (6 sigma''(b)) and P = x_1...x_n."""
+    level = list(c.variables)
+    squares = []
+    while len(level) > 1:
+        squares += [x**2 for x in level]
+        level = [level[i] * level[i + 1] for i in range(0, len(level), 2)]
+    return LAM**2 * derivative_ratio(c, 4, 2) / 6 * sp.Mul(*c.variables) * sp.Add(*squares)
+
+
+@pytest.mark.parametrize(("n", "name"), [(2, "softplus"), (4, "exp"), (4, "softplus"), (8, "exp")])
+def test_deep_product(n, name):
+    c = deep_product(n, activations.get(name))
+    result = sweep(c, SCALES, points=16, relative_accuracy=1e-4)
+    assert_confirms(result)
+    assert sp.simplify(result.leading - hand_leading_tree(c)) == 0
+
+
+def test_deep_product_with_copy_neurons():
+    """n = 3: x_3 is copied by an identity neuron; with softplus the copy is only O(lam)-accurate."""
+    c = deep_product(3, activations.get("softplus"))
+    assert_confirms(sweep(c, SCALES, points=16, relative_accuracy=1e-4), order=1)
+    assert_confirms(sweep(deep_product(3, activations.get("tanh")), SCALES, points=16, relative_accuracy=1e-4))
 
 
 def test_float64_u_curve_and_optimal_scale():
