@@ -352,3 +352,15 @@ def test_bad_input_raises_symnet_errors():
     assert isinstance(err.value, SymnetError)
     with pytest.raises(InvalidInput, match="missing"):
         jacobian_rank(NET_TANH)
+
+
+def test_rank_falls_back_to_elimination_over_the_field(monkeypatch):
+    # force the slow path (kernels depending on the indeterminates): same rank, valid certificate
+    import symnet.overparam as op
+
+    fast = jacobian_rank(one_layer([[1], [2], [-1]], [0, 0, 0], "tanh", b=[0, 1, -1]), [[k] for k in range(5)])
+    monkeypatch.setattr(op, "_verified_kernel", lambda *args: None)
+    slow = jacobian_rank(one_layer([[1], [2], [-1]], [0, 0, 0], "tanh", b=[0, 1, -1]), [[k] for k in range(5)])
+    assert fast.rank == slow.rank == 4
+    assert "involve the indeterminates" in slow.method
+    assert len(slow.relations) == 1 and slow.check()
