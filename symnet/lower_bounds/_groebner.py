@@ -1,0 +1,163 @@
+"""Impossibility of a width for all weights at once: a Groebner basis equal to {1}.
+
+The conditions of :func:`._conditions.condition_system` are polynomial equations in the unknown
+weights. If the reduced Groebner basis of the ideal they generate is {1}, then 1 is a polynomial
+combination of the equations, so they have no common complex solution and, a fortiori, no real
+one: no network of that width exists (``MATH.md`` section 3). A basis other than {1} only says that
+complex solutions exist, which decides nothing about real networks; the attempt then reports
+``"not-unit"`` without a certificate.
+
+sympy's ``groebner`` (Buchberger's algorithm, grlex order: on these systems faster than f5b or
+other orders) takes a fraction of a second for n = 2, seconds for x_1^2 x_2, and grows very
+quickly: the default guard refuses systems with more than
+:data:`MAX_GROEBNER_UNKNOWNS` unknowns, and a ``time_limit`` runs the computation in a child
+process that is stopped when the time is up (the result is then ``"timeout"``, an honest
+"unknown", never a guess). Without a time limit the computation runs in this process and
+Ctrl-C interrupts it cleanly.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+from symnet.activations import Activation
+from symnet.errors import InvalidInput
+from symnet.lower_bounds._certificates import GroebnerCertificate
+from symnet.lower_bounds._conditions import ConditionSystem, condition_system
+
+__all__ = ["MAX_GROEBNER_UNKNOWNS", "GroebnerAttempt", "groebner_attempt"]
+
+#: Most unknowns a Groebner attempt accepts unless told otherwise (n = 2, width 3 has 9).
+MAX_GROEBNER_UNKNOWNS = 16
+
+STATUSES = ("unit-ideal", "not-unit", "timeout", "too-large", "contradiction")
+
+
+@dataclass(frozen=True, eq=False)
+class GroebnerAttempt:
+    """The outcome of trying to certify that no network of a given width exists.
+
+    Attributes
+    ----------
+    system : ConditionSystem
+    status : str
+        ``"unit-ideal"`` (certified impossible; ``certificate`` is set), ``"not-unit"`` (complex
+        solutions exist: undecided for real weights), ``"timeout"``, ``"too-large"`` (not
+        attempted), or ``"contradiction"`` (a condition reads 0 = nonzero before any algebra).
+    seconds : float
+    certificate : GroebnerCertificate or None
+    basis_size : int or None
+    """
+
+    system: ConditionSystem
+    status: str
+    seconds: float
+    certificate: GroebnerCertificate | None = None
+    basis_size: int | None = None
+
+    @property
+    def impossible(self) -> bool | None:
+        """True when certified impossible, None when undecided."""
+        return True if self.status in ("unit-ideal", "contradiction") else None
+
+    def __str__(self) -> str:
+        s = self.system
+        return (f"width {s.width} ({s.model}, {s.activation.name}) for {s.target}: {self.status} "
+                f"after {self.seconds:.2f} s ({len(s.unknowns)} unknowns, {len(s.equations)} equations)")
+
+
+def _basis(equations: list[sp.Expr], gens: tuple[sp.Symbol, ...], order: str, method: str) -> tuple[bool, int]:
+    basis = sp.groebner(equations, *gens, order=order, method=method)
+    exprs = list(basis.exprs)
+    return exprs == [1], len(exprs)
+
+
+def _child(queue: Any, equations: list[sp.Expr], gens: tuple[sp.Symbol, ...], order: str, method: str) -> None:
+    queue.put(_basis(equations, gens, order, method))
+
+
+def _run(equations: list[sp.Expr], gens: tuple[sp.Symbol, ...], order: str, method: str,
+         time_limit: float | None) -> tuple[bool, int] | None:
+    if time_limit is None:
+        return _basis(equations, gens, order, method)
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(queue, equations, gens, order, method), daemon=True)
+    proc.start()
+    try:
+        result = queue.get(timeout=time_limit)
+    except Exception:  # queue.Empty: the time is up
+        result = None
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join(5)
+    return result
+
+
+def groebner_attempt(target: Any, width: int, model: str = "bias-free", activation: Activation | str | None = None,
+                     *, time_limit: float | None = None, max_unknowns: int = MAX_GROEBNER_UNKNOWNS,
+                     order: str = "grlex", method: str = "buchberger",
+                     progress: Callable[[str], None] | None = None) -> GroebnerAttempt:
+    """Try to certify that no network of this width matches the target (Groebner basis {1}).
+
+    Parameters
+    ----------
+    target, width, model, activation
+        As for :func:`~symnet.lower_bounds.condition_system`.
+    time_limit : float, optional
+        Seconds; the computation then runs in a child process stopped at the limit.
+    max_unknowns : int
+        Refuse (status ``"too-large"``) beyond this many unknowns.
+    order, method
+        sympy's monomial order and algorithm (the certificate's ``check()`` uses others).
+    progress : callable, optional
+        Called with a message before and after the computation.
+
+    Examples
+    --------
+    >>> from symnet.lower_bounds import groebner_attempt
+    >>> attempt = groebner_attempt(2, 3)           # bias-free, generic activation
+    >>> attempt.status, attempt.certificate.check()
+    ('unit-ideal', True)
+    >>> groebner_attempt(2, 2, model="output-bias").status
+    'unit-ideal'
+    >>> groebner_attempt(2, 3, model="output-bias").status   # the 3-neuron network exists
+    'not-unit'
+    """
+    system = condition_system(target, width, model, activation)
+    say = progress or (lambda _msg: None)
+    if system.contradiction is not None:
+        return GroebnerAttempt(system, "contradiction", 0.0)
+    if isinstance(max_unknowns, bool) or not isinstance(max_unknowns, int) or max_unknowns < 1:
+        raise InvalidInput(f"max_unknowns must be a positive int, got {max_unknowns!r}")
+    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(time_limit, (int, float))
+                                   or time_limit <= 0):
+        raise InvalidInput(f"time_limit must be a positive number of seconds or None, got {time_limit!r}")
+    if len(system.unknowns) > max_unknowns:
+        say(f"width {width}: {len(system.unknowns)} unknowns > {max_unknowns}; not attempted")
+        return GroebnerAttempt(system, "too-large", 0.0)
+    say(f"width {width}: Groebner basis of {len(system.equations)} equations in {len(system.unknowns)} unknowns"
+        + (f" (time limit {time_limit} s)" if time_limit else ""))
+    start = time.perf_counter()
+    result = _run(list(system.equations), system.unknowns, order, method, time_limit)
+    seconds = time.perf_counter() - start
+    if result is None:
+        say(f"width {width}: stopped after {seconds:.1f} s")
+        return GroebnerAttempt(system, "timeout", seconds)
+    unit, size = result
+    say(f"width {width}: basis {'= {1}' if unit else f'has {size} elements'} after {seconds:.2f} s")
+    if not unit:
+        return GroebnerAttempt(system, "not-unit", seconds, None, size)
+    assumes: tuple[str, ...] = ()
+    if system.activation.is_generic and system.model != "biased":
+        assumes = tuple(f"sigma^({k})(0) != 0" for k in sorted({sum(a) for a in system.rows}))
+    cert = GroebnerCertificate(system, order, method, seconds, assumes)
+    return GroebnerAttempt(system, "unit-ideal", seconds, cert, 1)

@@ -1,0 +1,181 @@
+"""Exact and modular linear algebra for the certificates (python-flint underneath).
+
+Why a rank computed modulo a prime p certifies a rank over Q: clear denominators so that the
+matrix A has integer entries (scaling rows or columns by nonzero integers does not change the
+rank). If some r x r minor of A is nonzero mod p, that minor, an integer, is nonzero, so
+rank_Q(A) >= r. Reduction mod p can only lose rank (a nonzero integer may be divisible by p),
+never create it: ``rank_p(A) <= rank_Q(A)``. Hence a *full* rank mod p (full row or column rank)
+is the exact rank over Q, and a rank-deficient result mod p proves nothing (it needs the exact
+computation). The prime used by default is p = 2^31 - 1, so that products of two residues fit
+in 64 bits (the numpy re-check of :mod:`._modular` relies on it).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+import flint
+import numpy as np
+
+from symnet.errors import InvalidInput
+
+__all__ = [
+    "PRIME",
+    "int64_safe",
+    "integer_dot",
+    "left_null_vector",
+    "mod_p",
+    "power_matrix",
+    "select_independent_rows",
+    "solve_square",
+    "to_nmod_rows",
+]
+
+#: The default prime 2^31 - 1 (a Mersenne prime).
+PRIME = 2**31 - 1
+
+
+def power_matrix(points: Sequence[Sequence[Any]], rows: Sequence[tuple[int, ...]]) -> tuple[np.ndarray, int]:
+    """Integers Z and D with a_j^t = Z[t, j] / D^|t| for rational points a_j (D: common denominator).
+
+    Row t is computed from the row t - e_i (i the last nonzero coordinate of t) when that row
+    came earlier, so a list ordered by degree costs one vector product per row. int64 is used
+    when max |D a_ij|^|t| stays below 2^62, Python ints otherwise.
+    """
+    pts = [[(int(v.p), int(v.q)) if hasattr(v, "p") else (v.numerator, v.denominator) for v in a] for a in points]
+    den = math.lcm(1, *[q for a in pts for _, q in a])
+    num = np.array([[p * (den // q) for p, q in a] for a in pts], dtype=object).reshape(len(pts), -1).T
+    top = max((sum(t) for t in rows), default=0)
+    big = max((abs(int(v)) for v in num.flat), default=0)
+    dtype = np.int64 if big <= 1 or big ** max(top, 1) < 2**62 else object
+    num = num.astype(dtype)
+    out = np.empty((len(rows), len(pts)), dtype=dtype)
+    index: dict[tuple[int, ...], int] = {}
+    for r, t in enumerate(rows):
+        index[t] = r
+        nz = [i for i, e in enumerate(t) if e]
+        if not nz:
+            out[r] = 1
+            continue
+        i = nz[-1]
+        parent = (*t[:i], t[i] - 1, *t[i + 1:])
+        if parent in index:
+            out[r] = out[index[parent]] * num[i]
+        else:
+            row = np.ones(len(pts), dtype=dtype)
+            for k, e in enumerate(t):
+                for _ in range(e):
+                    row = row * num[k]
+            out[r] = row
+    return out, den
+
+
+def mod_p(value: Any, p: int) -> int:
+    """The residue of a rational number mod p (raises if p divides its denominator)."""
+    if isinstance(value, int):
+        return value % p
+    q = Fraction(int(value.numerator if hasattr(value, "numerator") else value.p),
+                 int(value.denominator if hasattr(value, "denominator") else value.q))
+    if q.denominator % p == 0:
+        raise InvalidInput(f"the prime {p} divides the denominator of {q}; use another prime")
+    return q.numerator * pow(q.denominator, -1, p) % p
+
+
+def int64_safe(arr: np.ndarray, factor: int = 1) -> bool:
+    """Whether the integer array's entries times ``factor`` fit comfortably in int64."""
+    if arr.size == 0:
+        return True
+    big = max(abs(int(arr.max())), abs(int(arr.min())))
+    return big * max(abs(factor), 1) < 2**62
+
+
+def to_nmod_rows(matrix: np.ndarray, rows: Sequence[int], p: int) -> np.ndarray:
+    """The selected rows of an integer (object or int64) matrix reduced mod p, as int64."""
+    sub = matrix[list(rows)]
+    if sub.dtype == object:
+        return np.array([[int(v) % p for v in row] for row in sub], dtype=np.int64).reshape(len(rows), -1)
+    return np.mod(sub.astype(np.int64), p)
+
+
+def _pivots(rref: flint.nmod_mat, rank: int) -> list[int]:
+    pivots = []
+    col = 0
+    ncols = rref.ncols()
+    for i in range(rank):
+        while col < ncols and int(rref[i, col]) == 0:
+            col += 1
+        pivots.append(col)
+        col += 1
+    return pivots
+
+
+def select_independent_rows(matrix: np.ndarray, p: int = PRIME, seed: int = 0, first: Sequence[int] = (),
+                            progress: Any = None) -> list[int]:
+    """Indices of rows of an integer matrix that are linearly independent mod p, as many as possible.
+
+    Rows are scanned in chunks (``first`` ones, then a seeded random order); each chunk is
+    appended to the current independent set and the pivots of the row-reduced transpose keep
+    the independent ones (row reduction picks pivots left to right, so earlier rows stay). The
+    scan stops as soon as the set has one row per column (full column rank mod p, hence over
+    Q). Independent mod p implies independent over Q (see the module docstring).
+    """
+    nrows, ncols = matrix.shape
+    order = list(dict.fromkeys(int(i) for i in first))
+    rest = [i for i in range(nrows) if i not in set(order)]
+    random.Random(seed).shuffle(rest)
+    order += rest
+    basis: list[int] = []
+    chunk = max(2 * ncols, 64)
+    pos = 0
+    while pos < len(order) and len(basis) < ncols:
+        batch = order[pos:pos + chunk]
+        pos += len(batch)
+        cand = basis + batch
+        sub = to_nmod_rows(matrix, cand, p)
+        mat = flint.nmod_mat(sub.T.tolist(), p) if sub.size else flint.nmod_mat(ncols, 0, p)
+        rref, rank = mat.rref()
+        basis = [cand[c] for c in _pivots(rref, rank)]
+        if progress is not None:
+            progress(f"independent rows mod {p}: {len(basis)} of at most {ncols} after scanning {pos} of {nrows}")
+    return basis
+
+
+def solve_square(matrix: Sequence[Sequence[Any]], rhs: Sequence[Any]) -> list[Fraction]:
+    """The exact solution x of a nonsingular square rational system (flint fmpq_mat)."""
+    a = flint.fmpq_mat([[_fmpq(v) for v in row] for row in matrix])
+    b = flint.fmpq_mat([[_fmpq(v)] for v in rhs])
+    x = a.solve(b)
+    return [Fraction(int(x[i, 0].p), int(x[i, 0].q)) for i in range(x.nrows())]
+
+
+def left_null_vector(matrix: Sequence[Sequence[Any]]) -> list[Fraction]:
+    """A nonzero y with y^T A = 0 for an (r + 1) x r rational matrix A of rank r."""
+    a = flint.fmpq_mat([[_fmpq(v) for v in row] for row in matrix])
+    num, _den = a.numer_denom()
+    null, nullity = num.transpose().nullspace()
+    if nullity < 1:
+        raise ArithmeticError("left_null_vector: the rows are independent")
+    return [Fraction(int(null[i, 0])) for i in range(null.nrows())]
+
+
+def integer_dot(matrix: np.ndarray, vector: Sequence[int]) -> list[int]:
+    """matrix @ vector exactly (int64 when it cannot overflow, Python ints otherwise)."""
+    vec = np.array([int(v) for v in vector], dtype=object)
+    bound = max((abs(int(v)) for v in vector), default=0) * matrix.shape[1]
+    if matrix.dtype != object and int64_safe(matrix, bound):
+        return [int(v) for v in matrix.astype(np.int64) @ vec.astype(np.int64)]
+    return [int(v) for v in matrix.astype(object) @ vec]
+
+
+def _fmpq(v: Any) -> flint.fmpq:
+    if isinstance(v, (int, np.integer)):
+        return flint.fmpq(int(v))
+    if isinstance(v, Fraction):
+        return flint.fmpq(v.numerator, v.denominator)
+    if hasattr(v, "p") and hasattr(v, "q"):
+        return flint.fmpq(int(v.p), int(v.q))
+    raise InvalidInput(f"expected a rational number, got {v!r}")
