@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from symnet import activations, series
 from symnet.constructions import LAM, MAX_EXPLICIT_NEURONS, monomial
-from symnet.constructions.monomial import sinh_power_coefficient
+from symnet.constructions.monomial import deep_monomial, sinh_power_coefficient
 from symnet.errors import HypothesisError, InvalidInput, NotSmoothError, TooLargeError
 
 MIXED = [(2, 1), (3, 2), (1, 1, 2)]
@@ -226,3 +226,43 @@ def test_property_series_agrees_with_mpmath(data, lam_den, pt):
         approx = mpmath.mpf(sp.N(sum(t.xreplace(subs) * lam**p for p, t in err.terms.items()), 100))
         # remainder is O(lam^8) <= 1e-32 times a modest coefficient
         assert abs(value - approx) < mpmath.mpf(10) ** -22
+
+
+# --- the deep route -----------------------------------------------------------------------------
+
+
+def test_deep_power_of_two_by_hand():
+    # x^8 = three squarings; with exp at 0 a square gate maps u to u^2 + lam^2 u^4/12 + O(lam^4):
+    #   x^2 + lam^2 x^4/12  ->  x^4 + lam^2 (x^6/6 + x^8/12)  ->  x^8 + lam^2 (x^10/3 + x^12/6 + x^16/12)
+    c = deep_monomial(8, activations.get("exp"))
+    assert c.hidden_neurons == 6 and c.depth == 3 and c.network.widths == (2, 2, 2)
+    x = c.variables[0]
+    for method in ("explicit", "closed"):
+        err = series.error(c, 2, method=method)
+        assert err.leading_order == 2
+        assert same(err.terms[2], x**10 / 3 + x**12 / 6 + x**16 / 12)
+
+
+@pytest.mark.parametrize("d", range(2, 65))
+def test_deep_power_within_rt_bound(d):
+    c = deep_monomial(d, activations.generic())
+    assert c.hidden_neurons <= 7 * math.ceil(math.log2(d)) == c.parameters["rt_deep_bound"]
+    assert c.depth == math.ceil(math.log2(d))
+    assert c.parameters["shallow_neurons"] == d + 1
+
+
+@pytest.mark.parametrize("r", [(2, 1), (3, 2), (1, 1, 2), (4, 4), (5, 3, 2)])
+def test_deep_monomial_within_rt_bound_and_exact_limit(r):
+    c = deep_monomial(r, activations.get("softplus"))
+    bound = sum(7 * math.ceil(math.log2(ri)) + 4 for ri in r)
+    assert c.hidden_neurons <= bound == c.parameters["rt_deep_bound"]
+    assert c.target == sp.Mul(*[x**ri for x, ri in zip(c.variables, r, strict=True)])
+    err = series.error(c, 1)
+    assert 0 not in err.terms
+
+
+def test_deep_monomial_bad_input():
+    with pytest.raises(InvalidInput):
+        deep_monomial((0, 0), activations.get("exp"))
+    with pytest.raises(InvalidInput):
+        deep_monomial(2.5, activations.get("exp"))

@@ -174,7 +174,8 @@ def _nesting_depth(text: str) -> int:
     return best
 
 
-def parse_formula(text: str, variable: sp.Symbol | None = None, variable_name: str = "x") -> sp.Expr:
+def parse_formula(text: str, variable: sp.Symbol | None = None, variable_name: str = "x",
+                  extra_variables: dict[str, sp.Symbol] | None = None) -> sp.Expr:
     """Parse a formula in one variable into a sympy expression, without ``eval``.
 
     Parameters
@@ -185,6 +186,8 @@ def parse_formula(text: str, variable: sp.Symbol | None = None, variable_name: s
         The symbol that ``variable_name`` stands for (default: a real symbol ``x``).
     variable_name : str
         The name of the variable in the text (default ``"x"``).
+    extra_variables : dict of str to sympy.Symbol, optional
+        Further variable names the text may use (for polynomials in several variables).
 
     Returns
     -------
@@ -228,6 +231,7 @@ def parse_formula(text: str, variable: sp.Symbol | None = None, variable_name: s
     except (RecursionError, MemoryError, ValueError) as err:
         raise InvalidExpression(f"formula {_short(text)!r} cannot be parsed: {err}", text=text) from None
     builder = _Builder(text.strip(), variable, variable_name)
+    builder.names.update(extra_variables or {})
     try:
         return builder.build(tree)
     except RecursionError:

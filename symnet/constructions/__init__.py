@@ -9,8 +9,9 @@ from symnet.constructions.binary import binary_product
 from symnet.constructions.deep import deep_product
 from symnet.constructions.gates import identity_gate, multiplication_gate, square_gate, three_neuron_gate
 from symnet.constructions.monomial import monomial
+from symnet.constructions.polynomial import polynomial
 from symnet.constructions.shallow import shallow_product
 
 __all__ = ["LAM", "MAX_EXPLICIT_NEURONS", "Construction", "Hypothesis"]
-__all__ += ["binary_product", "deep_product", "monomial"]
+__all__ += ["binary_product", "deep_product", "monomial", "polynomial"]
 __all__ += ["identity_gate", "multiplication_gate", "square_gate", "three_neuron_gate", "shallow_product"]

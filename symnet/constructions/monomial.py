@@ -27,6 +27,7 @@ For r = (1, ..., 1) this is the 2^n formula of MATH.md section 2. The coefficien
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Sequence
@@ -45,7 +46,7 @@ from symnet.constructions._bias import check_order, operating_point
 from symnet.errors import InvalidInput, TooLargeError
 from symnet.network import Network, input_symbols
 
-__all__ = ["monomial", "monomial_error_terms", "parse_exponents", "sinh_power_coefficient"]
+__all__ = ["deep_monomial", "monomial", "monomial_error_terms", "parse_exponents", "sinh_power_coefficient"]
 
 SOURCE = "RT Sec. II, Thm. II.1 (construction); MATH.md sec. 4"
 
@@ -188,8 +189,9 @@ def monomial(exponents: Sequence[int] | int, activation: Activation | str, bias:
     >>> c = monomial((2, 1), generic())
     >>> c.hidden_neurons, c.depth, c.target
     (6, 1, x_1**2*x_2)
-    >>> c.closed_form(2)[2]
-    sigma^(5)(b)*x_1**4*x_2/(3*sigma^(3)(b)) + sigma^(5)(b)*x_1**2*x_2**3/(6*sigma^(3)(b))
+    >>> from symnet import series
+    >>> series.error(c, 2).leading  # lam^2 sigma^(5)(b) x^r (2 x_1^2 + x_2^2) / (6 sigma^(3)(b))
+    sigma^(5)(b)*lam**2*x_1**2*x_2*(2*x_1**2 + x_2**2)/(6*sigma^(3)(b))
     """
     r = parse_exponents(exponents)
     act = get_activation(activation)
@@ -244,4 +246,51 @@ def monomial(exponents: Sequence[int] | int, activation: Activation | str, bias:
         notes=tuple(notes),
         parameters={"exponents": r, "degree": n_deg, "bias": b, "normalisation": norm},
         closed_form=closed_form,
+    )
+
+
+def deep_monomial(exponents: Sequence[int] | int, activation: Activation | str, bias: Any = None,
+                  copy_bias: Any = None, variables: Sequence[sp.Symbol] | None = None) -> Construction:
+    """The deep route to x^r (and to x^d): a balanced tree of square and multiplication gates.
+
+    The factors of x^r (each x_i repeated r_i times) are split into halves recursively; equal
+    halves use the 2-neuron square gate (so x^(2^k) is k squarings), unequal ones the 4-neuron
+    multiplication gate, and values that are ready early are carried by copy neurons
+    (:func:`symnet.constructions.polynomial.polynomial` with the single monomial). The depth is
+    ceil(log2 N), N = sum r_i. ``parameters`` compare the neuron count with RT's deep bound
+    sum_i (7 ceil(log2 r_i) + 4) (7 ceil(log2 d) for x^d) and with the shallow prod(r_i + 1).
+
+    Examples
+    --------
+    >>> from symnet import activations
+    >>> from symnet.constructions.monomial import deep_monomial
+    >>> c = deep_monomial(8, activations.get("exp"))
+    >>> c.hidden_neurons, c.depth, c.parameters["rt_deep_bound"], c.parameters["shallow_neurons"]
+    (6, 3, 21, 9)
+    """
+    from symnet.constructions import counts
+    from symnet.constructions.polynomial import polynomial
+
+    r = parse_exponents(exponents)
+    if variables is None:
+        xs = input_symbols(len(r))
+    else:
+        xs = tuple(variables)
+        if len(xs) != len(r) or not all(isinstance(v, sp.Symbol) for v in xs) or len(set(xs)) != len(xs):
+            raise InvalidInput(f"variables must be {len(r)} distinct sympy Symbols (one per exponent), "
+                               f"got {variables!r}")
+    target = sp.Mul(*[x**ri for x, ri in zip(xs, r, strict=True)])
+    base = polynomial(target, activation, variables=xs, bias=bias, copy_bias=copy_bias)
+    rt = counts.rt_univariate_deep_bound(r[0]) if len(r) == 1 else counts.rt_deep_bound(r)
+    shallow = counts.monomial_neurons(r)
+    note = (f"deep route: {base.hidden_neurons} hidden neurons in {base.depth} hidden layer(s); RT's deep bound "
+            f"{'7 ceil(log2 d)' if len(r) == 1 else 'sum_i (7 ceil(log2 r_i) + 4)'} = {rt}; one hidden layer "
+            f"needs prod(r_i + 1) = {shallow}")
+    return dataclasses.replace(
+        base,
+        name=f"deep monomial{r}",
+        source="RT Sec. II (deep bound of Thm. II.1; univariate x^d); MATH.md sec. 4",
+        notes=(note, *base.notes),
+        parameters={**base.parameters, "exponents": r, "rt_deep_bound": rt, "shallow_neurons": shallow},
+        _cache={},
     )
