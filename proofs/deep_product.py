@@ -49,9 +49,12 @@ def run(report: Report) -> None:
                "MATH.md sec. 4", "verified", ok, detail="explicit networks for n = 1..40 against the formulas")
 
     c32 = deep_product(32, exp)
+    c33 = deep_product(33, exp)
     report.add("LTR: the deep product needs 4n neurons", "LTR Sec. II D", "corrected",
-               c32.network.hidden_neurons == 124 == 4 * (32 - 1) and counts.deep_product_neurons(31) == 121,
-               detail="4(n - 1) plus one copy neuron per level with an odd count (n = 31: 121; n = 32: 124)")
+               c32.network.hidden_neurons == 124 == 4 * (32 - 1) and counts.deep_product_neurons(31) == 121
+               and c33.network.hidden_neurons == 133 > 4 * 33,
+               detail="4(n - 1) plus one copy neuron per level with an odd count (n = 31: 121; n = 32: 124); "
+                      "as an upper bound 4n fails for the layered tree at n = 33 (133 neurons, 5 copies)")
     report.add("LTR: 4n = 160 for n = 32", "LTR Sec. II D", "refuted",
                counts.ltr_deep_product_claim(32) == 128 != 160 and c32.hidden_neurons == 124,
                detail="4 * 32 = 128; the tree needs 4 * 31 = 124")

@@ -170,6 +170,14 @@ def test_n_equals_one_is_the_identity():
     assert c.expression() == c.variables[0]
 
 
+def test_four_n_exceeded_at_33():
+    # 33 -> 17 -> 9 -> 5 -> 3 -> 2 -> 1: five odd levels, five copies: 4 * 32 + 5 = 133 > 4 * 33
+    c = deep_product(33, activations.get("exp"))
+    assert c.network.hidden_neurons == 133 and c.parameters["copies"] == 5
+    assert any("133 > 4n = 132" in note for note in c.notes)
+    assert not any("> 4n" in note for note in deep_product(32, activations.get("exp")).notes)
+
+
 def test_ltr_slips_recorded():
     c = deep_product(32, activations.generic())
     assert c.hidden_neurons == 124 == 4 * 31

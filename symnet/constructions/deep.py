@@ -171,6 +171,10 @@ def deep_product(n: int, activation: Activation | str, bias: Any = None, copy_bi
         "a power of 2).",
         "Seed 000's example: n = 8 inputs need 2^8 = 256 neurons in one hidden layer, 28 in 3 hidden layers.",
     ]
+    if count.neurons > 4 * n:
+        notes.append(f"here the layered tree needs {count.neurons} > 4n = {4 * n} neurons: with one-neuron copies "
+                     "and ceil(log2 n) layers no tree does better (the copies are sum_l c_l + 2 - n over the level "
+                     "counts c_l, least for c_(l+1) = ceil(c_l / 2)); the first such n is 33")
     if gate is not None:
         hypotheses += gate.hypotheses
         notes += [f"product gates: {note}" for note in gate.notes[:1] if "bias" in note]
