@@ -131,12 +131,18 @@ class WitnessCertificate(Certificate):
 class InfeasibleCertificate(Certificate):
     """No output weights make a network with these hidden weights match the target.
 
-    The evidence is a vector y over the conditions with y^T (column j) = 0 for every neuron j and
-    y^T (right-hand side) != 0 (the Fredholm alternative: a linear system Vw = r has no solution
-    iff such a y exists). Summing y_alpha times the conditions gives 0 = y^T r != 0.
+    The conditions are linear in the output weights: V w = r (one row per monomial). Two kinds of
+    evidence prove that r is not in the column space of V:
 
-    With a shared operating point b (models ``"bias-free"``, ``"output-bias"``) the conditions are
-    the normalised rows ``sum_j a_j^alpha w_j = alpha! p_alpha / sigma^(|alpha|)(b)``; otherwise
+    - ``"minor"``: m + 1 rows on which the augmented matrix [V | r] has a nonzero (m + 1) x (m + 1)
+      minor mod p, so [V | r] has full column rank m + 1 over Q (mod-p rank never exceeds the rank
+      over Q, :mod:`._linalg`): r is independent of the m columns. Cheap to produce and to check.
+    - ``"null-vector"``: y with y^T V = 0 and y^T r != 0 (the Fredholm alternative); summing
+      y_alpha times the conditions gives 0 = y^T r != 0. Exact, larger numbers.
+
+    With a shared operating point b (models ``"bias-free"``, ``"output-bias"``) the rows are
+    normalised, ``sum_j a_j^alpha w_j = alpha! p_alpha / sigma^(|alpha|)(b)``, and the minor uses
+    the right-hand side divided by ``scale`` (a column scaling, so that it is rational); otherwise
     ``sum_j sigma^(|alpha|)(b_j) a_j^alpha w_j = alpha! p_alpha``.
 
     Attributes
@@ -146,10 +152,14 @@ class InfeasibleCertificate(Certificate):
         a_j (exact).
     hidden_bias : tuple
         b_j.
-    y : tuple of (alpha, value)
-        The nonzero entries of y.
+    rows : tuple of exponent tuples
+        The rows the evidence uses.
     prime : int or None
-        The prime whose row reduction selected the rows (recorded, not needed by the check).
+        The prime of the minor.
+    y : tuple
+        The null vector's entries on ``rows`` (empty for minor evidence).
+    scale : sympy.Expr
+        The right-hand side's common factor (minor evidence).
     """
 
     target: Target
@@ -157,10 +167,21 @@ class InfeasibleCertificate(Certificate):
     activation: Activation
     input_weights: tuple[tuple[sp.Expr, ...], ...]
     hidden_bias: tuple[sp.Expr, ...]
-    y: tuple[tuple[tuple[int, ...], Any], ...]
+    rows: tuple[tuple[int, ...], ...]
     prime: int | None = None
-    method: str = "left null vector (Fredholm alternative), rows chosen by rank mod p"
+    y: tuple[Any, ...] = ()
+    scale: sp.Expr = sp.S.One
     feasible = False
+
+    @property
+    def evidence(self) -> str:
+        return "null-vector" if self.y else "minor"
+
+    @property
+    def method(self) -> str:  # type: ignore[override]
+        if self.y:
+            return "left null vector (Fredholm alternative), checked exactly"
+        return f"full column rank of [V | r] on {len(self.rows)} rows mod {self.prime}, re-checked by numpy"
 
     @property
     def width(self) -> int:
@@ -171,21 +192,56 @@ class InfeasibleCertificate(Certificate):
         return (f"no output weights make a {self.model} network with these {self.width} hidden neurons "
                 f"({self.activation.name}) match {self.target} through degree {self.target.degree}")
 
-    def check(self) -> bool:
-        """Evaluate y against every neuron's column (Fractions / exact sympy) and the right-hand side."""
-        kmin = lowest_degree(self.model)
+    def _point(self) -> tuple[bool, sp.Expr]:
         shared = len(set(self.hidden_bias)) <= 1
-        point = self.hidden_bias[0] if self.hidden_bias else sp.Integer(0)
-        if not self.y:
-            self._fail("y is empty")
-        for alpha, _ in self.y:
+        return shared, (self.hidden_bias[0] if self.hidden_bias else sp.S.Zero)
+
+    def _rhs(self, alpha: tuple[int, ...]) -> sp.Expr:
+        shared, point = self._point()
+        value = math.prod(math.factorial(e) for e in alpha) * self.target.coefficient(alpha)
+        return value / self.activation.derivative(sum(alpha), point) if shared else sp.sympify(value)
+
+    def check(self) -> bool:
+        """Re-verify the minor mod p with numpy, or evaluate y against every column exactly."""
+        kmin = lowest_degree(self.model)
+        shared, point = self._point()
+        if not self.rows or (self.y and len(self.y) != len(self.rows)):
+            self._fail("the evidence is empty or its rows and values do not match")
+        for alpha in self.rows:
             k = sum(alpha)
             if len(alpha) != self.target.n or not kmin <= k <= self.target.degree:
-                self._fail(f"y uses x^{alpha}, which has no condition in the {self.model!r} model")
+                self._fail(f"the evidence uses x^{alpha}, which has no condition in the {self.model!r} model")
             if shared and is_zero(self.activation.derivative(k, point)):
-                self._fail(f"y uses a row of degree {k}, but sigma^({k})({point}) = 0 (no such normalised row)")
+                self._fail(f"the evidence uses a row of degree {k}, but sigma^({k})({point}) = 0")
+        if not self.y:
+            return self._check_minor(shared)
+        return self._check_null_vector(shared)
+
+    def _check_minor(self, shared: bool) -> bool:
+        import numpy as np
+
+        p = self.prime
+        if not shared or p is None or not sp.isprime(p):
+            self._fail("minor evidence needs a shared operating point and a prime")
+        if len(self.rows) != self.width + 1 or len(set(self.rows)) != len(self.rows):
+            self._fail(f"a full-column-rank minor needs {self.width + 1} distinct rows, got {len(self.rows)}")
+        cols = power_rows_mod(self.input_weights, self.rows, p)
+        rhs = []
+        for alpha in self.rows:
+            q = sp.nsimplify(sp.simplify(self._rhs(alpha) / self.scale)) if self.scale != 1 else self._rhs(alpha)
+            if not q.is_Rational:
+                self._fail(f"the right-hand side of x^{alpha} divided by {self.scale} is not rational: {q}")
+            rhs.append(residue(q, p))
+        aug = np.concatenate([cols, np.array(rhs, dtype=np.int64)[:, None]], axis=1)
+        r = rank_mod(aug, p)
+        if r != self.width + 1:
+            self._fail(f"[V | r] on the recorded rows has rank {r} mod {p}, not {self.width + 1}")
+        return True
+
+    def _check_null_vector(self, shared: bool) -> bool:
+        pairs = list(zip(self.rows, self.y, strict=True))
         if shared and all(v.is_Rational for row in self.input_weights for v in row):
-            ys = [(alpha, _frac(v)) for alpha, v in self.y]
+            ys = [(alpha, _frac(v)) for alpha, v in pairs]
             for j, a in enumerate(self.input_weights):
                 fa = [_frac(v) for v in a]
                 total = sum((yv * math.prod((fa[i] ** e for i, e in enumerate(alpha) if e), start=Fraction(1))
@@ -194,14 +250,12 @@ class InfeasibleCertificate(Certificate):
                     self._fail(f"y^T (column of neuron {j + 1}) = {total}, not 0")
         else:
             for j, a in enumerate(self.input_weights):
-                col = sp.Add(*[sp.sympify(yv) * sp.Mul(*[v**e for v, e in zip(a, alpha, strict=False)])
+                col = sp.Add(*[sp.sympify(yv) * sp.Mul(*[v**e for v, e in zip(a, alpha, strict=True)])
                                * (1 if shared else self.activation.derivative(sum(alpha), self.hidden_bias[j]))
-                               for alpha, yv in self.y])
+                               for alpha, yv in pairs])
                 if not is_zero(sp.expand(col)):
                     self._fail(f"y^T (column of neuron {j + 1}) = {col}, not 0")
-        rhs = sp.Add(*[sp.sympify(yv) * math.prod(math.factorial(e) for e in alpha) * self.target.coefficient(alpha)
-                       / (self.activation.derivative(sum(alpha), point) if shared else 1)
-                       for alpha, yv in self.y])
+        rhs = sp.Add(*[sp.sympify(yv) * self._rhs(alpha) for alpha, yv in pairs])
         if is_zero(sp.sympify(rhs)):
             self._fail("y^T (right-hand side) = 0, so y does not separate the right-hand side from the columns")
         return True

@@ -153,7 +153,10 @@ class Target:
 
     def coefficient(self, alpha: tuple[int, ...]) -> sp.Rational:
         """p_alpha, the coefficient of x^alpha (0 if absent)."""
-        return dict(self.terms).get(tuple(alpha), sp.Integer(0))
+        for a, c in self.terms:
+            if a == alpha:
+                return c
+        return sp.S.Zero
 
     def degrees(self) -> tuple[int, ...]:
         """The degrees k with a nonzero homogeneous part p_k."""
@@ -588,9 +591,9 @@ def linear_conditions(target: Any, input_weights: Any, model: str = "bias-free",
             p = tgt.coefficient(alpha)
             if nonzero[k]:
                 keep.append(alpha)
-                rhs.append(_alpha_factorial(alpha) * p / derivs[k])
+                rhs.append(_alpha_factorial(alpha) * p / derivs[k] if p != 0 else sp.S.Zero)
             else:
-                vanish.append((alpha, _alpha_factorial(alpha) * p))
+                vanish.append((alpha, _alpha_factorial(alpha) * p if p != 0 else sp.S.Zero))
         return LinearConditions(tgt, model, act, a, b, tuple(keep), tuple(rhs), True, tuple(vanish))
     per_neuron = [act.derivatives(d, bj) for bj in b]
     matrix = []

@@ -51,7 +51,11 @@ from symnet.lower_bounds._linalg import (
     PRIME,
     integer_dot,
     left_null_vector,
+    matvec_mod,
+    power_matrix,
+    power_matrix_mod,
     select_independent_rows,
+    solve_mod,
     solve_square,
 )
 from symnet.network import Network
@@ -105,7 +109,7 @@ def network_model(network: Network, model: str | None = None) -> str:
 
 def feasibility(target: Any, weights: Network | Any, model: str | None = None,
                 activation: Activation | str | None = None, hidden_bias: Any = None, prime: int = PRIME,
-                progress: Callable[[str], None] | None = None) -> Any:
+                evidence: str = "minor", progress: Callable[[str], None] | None = None) -> Any:
     """Decide exactly whether output weights exist for these hidden weights; return a certificate.
 
     Parameters
@@ -121,7 +125,10 @@ def feasibility(target: Any, weights: Network | Any, model: str | None = None,
     hidden_bias : sequence, optional
         b_j for the ``"biased"`` model with a matrix.
     prime : int
-        The prime for the row selection (default 2^31 - 1).
+        The prime for the row selection (default 2^31 - 1; must be below 2^31).
+    evidence : str
+        For infeasibility with rational weights: ``"minor"`` (full column rank of [V | r] mod p
+        on m + 1 rows; cheap) or ``"null-vector"`` (an exact y with y^T V = 0, y^T r != 0).
     progress : callable, optional
         Called with a message at each stage.
 
@@ -154,6 +161,10 @@ def feasibility(target: Any, weights: Network | Any, model: str | None = None,
     else:
         model = check_model(model or "bias-free")
         lc = linear_conditions(tgt, weights, model, activation, hidden_bias)
+    if evidence not in ("minor", "null-vector"):
+        raise InvalidInput(f"evidence must be 'minor' or 'null-vector', got {evidence!r}")
+    if isinstance(prime, bool) or not isinstance(prime, int) or not 2 < prime < 2**31 or not sp.isprime(prime):
+        raise InvalidInput(f"prime must be an odd prime below 2^31, got {prime!r}")
     say = progress or (lambda _msg: None)
     say(f"{len(lc.rows)} conditions, {lc.width} neurons, model {model}")
     for alpha, value in lc.vanishing:
@@ -164,41 +175,56 @@ def feasibility(target: Any, weights: Network | Any, model: str | None = None,
             scale = _common_scale(lc.rhs)
         except InvalidInput as err:
             return Undecided("feasibility for fixed hidden weights", str(err))
-        return _rational_feasibility(lc, scale, prime, say)
+        return _rational_feasibility(lc, scale, prime, say, evidence)
     return _general_feasibility(lc)
 
 
 # -- fast path ---------------------------------------------------------------------------------
-def _rational_feasibility(lc: LinearConditions, beta: sp.Expr, prime: int, say: Callable[[str], None]) -> Any:
+def _rational_feasibility(lc: LinearConditions, beta: sp.Expr, prime: int, say: Callable[[str], None],
+                          evidence: str) -> Any:
     m = lc.width
     if not lc.rows:
         return _witness(lc, [Fraction(0)] * m, sp.Integer(1))
-    z, scales = lc.integer_matrix()
-    ratios = [_rational(r / beta) * s for r, s in zip(lc.rhs, scales, strict=True)]
-    den = math.lcm(*[int(q.q) for q in ratios])
+    den_a = math.lcm(1, *[int(v.q) for row in lc.input_weights for v in row])
+    scales = [den_a ** sum(alpha) for alpha in lc.rows]
+    ratios = [_rational(r / beta) * s if r != 0 else sp.S.Zero for r, s in zip(lc.rhs, scales, strict=True)]
+    den = math.lcm(1, *[int(q.q) for q in ratios])
     rhs = [int(q * den) for q in ratios]
-    say(f"integer matrix {z.shape[0]} x {m} built; selecting independent rows mod {prime}")
-    if z.dtype == object and all(isinstance(v, int) for v in z.flat) and z.size:
-        big = max(abs(int(v)) for v in z.flat)
-        if big < 2**62:
-            z = z.astype(np.int64)
+    zr = power_matrix_mod(lc.input_weights, lc.rows, prime)  # Z mod p, Z[alpha, j] = (D a_j)^alpha
+    say(f"matrix {zr.shape[0]} x {m} mod {prime} built; selecting independent rows")
     nonzero_rows = [i for i, v in enumerate(rhs) if v != 0]
-    basis = select_independent_rows(z, prime, first=nonzero_rows, progress=say)
-    if len(basis) == m:
-        sub = [[int(v) for v in z[i]] for i in basis]
-        w = solve_square(sub, [rhs[i] for i in basis])
-        wden = math.lcm(*[q.denominator for q in w])
-        wint = [int(q * wden) for q in w]
-        say("solved on a basis of rows; verifying every row exactly")
-        lhs = integer_dot(z, wint)
-        bad = next((i for i, (u, v) in enumerate(zip(lhs, rhs, strict=True)) if u != v * wden), None)
-        if bad is None:
-            return _witness(lc, w, beta / den)
-        rows = [*basis, bad]
-        y = left_null_vector([[int(v) for v in z[i]] for i in rows])
-        return _infeasible(lc, rows, y, scales, prime)
-    say(f"rank deficient mod {prime} ({len(basis)} < {m}); exact row reduction over Q")
-    return _exact_rational(lc, z, rhs, beta / den, scales)
+    basis = select_independent_rows(zr, prime, first=nonzero_rows, progress=say)
+    if len(basis) < m:
+        say(f"rank deficient mod {prime} ({len(basis)} < {m}); exact row reduction over Q")
+        z, _ = lc.integer_matrix()
+        return _exact_rational(lc, z, rhs, beta / den, scales)
+    # Z_B is nonsingular mod p: solve mod p, then look for a row the solution violates mod p.
+    rr = np.array([v % prime for v in rhs], dtype=np.int64)
+    w_p = solve_mod(zr[basis], rr[basis], prime)
+    resid = (matvec_mod(zr, w_p, prime) - rr) % prime
+    bad = np.nonzero(resid)[0]
+    if bad.size:
+        # det [Z_R | r_R] = det Z_B * (r_i - Z_i Z_B^-1 r_B) != 0 mod p: full column rank m + 1.
+        rows = [*basis, int(bad[0])]
+        say(f"row {int(bad[0])} is violated mod {prime}: [V | r] has full column rank {m + 1}")
+        if evidence == "null-vector":
+            z_rows, _ = power_matrix(lc.input_weights, [lc.rows[i] for i in rows], den_a)
+            y = left_null_vector(z_rows.tolist())
+            return _infeasible(lc, rows, y, scales, prime)
+        return InfeasibleCertificate(lc.target, lc.model, lc.activation, lc.input_weights, lc.hidden_bias,
+                                     tuple(lc.rows[i] for i in rows), prime, (), beta)
+    say("every row holds mod p; solving exactly and verifying every row over Q")
+    z, _ = lc.integer_matrix()
+    w = solve_square([[int(v) for v in z[i]] for i in basis], [rhs[i] for i in basis])
+    wden = math.lcm(*[q.denominator for q in w])
+    wint = [int(q * wden) for q in w]
+    lhs = integer_dot(z, wint)
+    fail = next((i for i, (u, v) in enumerate(zip(lhs, rhs, strict=True)) if u != v * wden), None)
+    if fail is None:
+        return _witness(lc, w, beta / den)
+    rows = [*basis, fail]  # p divided the residual: only the exact null vector proves it
+    y = left_null_vector([[int(v) for v in z[i]] for i in rows])
+    return _infeasible(lc, rows, y, scales, None)
 
 
 def _rational(q: sp.Expr) -> sp.Rational:
@@ -241,11 +267,10 @@ def _pivots_q(rref: flint.fmpq_mat, rank: int) -> list[int]:
 def _infeasible(lc: LinearConditions, rows: list[int], y: list[Fraction], scales: list[int],
                 prime: int | None) -> InfeasibleCertificate:
     # y annihilates the integer rows Z_alpha = D^|alpha| a^alpha; in the normalised rows a^alpha it is y * D^|alpha|.
-    entries = tuple(
-        (lc.rows[i], sp.Rational(int(v.numerator) * scales[i], int(v.denominator)))
-        for i, v in zip(rows, y, strict=True) if v != 0
-    )
-    return InfeasibleCertificate(lc.target, lc.model, lc.activation, lc.input_weights, lc.hidden_bias, entries, prime)
+    entries = [(lc.rows[i], sp.Rational(int(v.numerator) * scales[i], int(v.denominator)))
+               for i, v in zip(rows, y, strict=True) if v != 0]
+    return InfeasibleCertificate(lc.target, lc.model, lc.activation, lc.input_weights, lc.hidden_bias,
+                                 tuple(a for a, _ in entries), prime, tuple(v for _, v in entries))
 
 
 def _witness(lc: LinearConditions, w: list[Any], unit: sp.Expr) -> WitnessCertificate:
@@ -316,10 +341,10 @@ def _general_feasibility(lc: LinearConditions) -> Any:
             vec = null[k:k + 1, :]
             if (vec * rhs_col).to_Matrix()[0, 0] != 0:
                 ys = vec.to_Matrix()
-                entries = tuple((lc.rows[i], sp.simplify(ys[0, i])) for i in range(len(lc.rows)) if ys[0, i] != 0)
+                idx = [i for i in range(len(lc.rows)) if ys[0, i] != 0]
                 return InfeasibleCertificate(lc.target, lc.model, lc.activation, lc.input_weights, lc.hidden_bias,
-                                             entries, None, method="left null vector (Fredholm alternative), exact "
-                                             "row reduction over the entries' field")
+                                             tuple(lc.rows[i] for i in idx), None,
+                                             tuple(sp.simplify(ys[0, i]) for i in idx))
         raise ArithmeticError("no separating left null vector found although the rank grew")  # pragma: no cover
     sol = rref.to_Matrix()
     w = [sp.Integer(0)] * m
