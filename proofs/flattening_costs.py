@@ -19,14 +19,16 @@ from _common import Report, main
 
 from symnet import activations, series
 from symnet.constructions import shallow_product
-from symnet.constructions.counts import deep_product_count
+from symnet.constructions.counts import deep_product_count, rt_univariate_deep_bound
 from symnet.constructions.deep import deep_product
 from symnet.flattening import (
     NOTION,
+    CostTable,
     deep_product_synapses,
     forward_difference,
     min_shallow_neurons,
     min_shallow_synapses,
+    power_cost,
     product_cost,
     product_table,
 )
@@ -106,8 +108,35 @@ def run(report: Report) -> None:
                       f"Notion: {NOTION}")
 
 
+def power_rows(report: Report) -> None:
+    costs = {d: power_cost(d) for d in range(2, 65)}
+    within = all(c.deep_neurons <= rt_univariate_deep_bound(d) for d, c in costs.items() if d >= 3)
+    hand = all(costs[2**k].deep_neurons == 2 * k and costs[2**k].C_n == Fraction(2**k + 1, 2 * k)
+               for k in range(1, 7))
+    shallow = all(c.shallow_neurons == d + 1 and c.shallow_synapses == 2 * d + 1 for d, c in costs.items())
+    report.add("x^d: one hidden layer needs d + 1 neurons; the deep network has at most 7 ceil(log2 d)",
+               "RT Thm II.1; MATH.md sec. 4", "verified", within and hand and shallow,
+               detail="symnet.constructions.polynomial's square-and-multiply tree, counted on the explicit networks "
+                      "for d = 3..64; x^(2^k) uses k square gates (2k neurons), by hand")
+    cheaper = sorted(d for d, c in costs.items() if c.deep_depth >= 2 and c.C_n <= 1)
+    report.add("depth pays for x^d only logarithmically: C_n = (d+1)/N_n(f), not exponential",
+               "MATH.md sec. 4", "verified",
+               costs[64].C_n == Fraction(65, 12) and all(costs[2**k].C_n > 1 for k in range(2, 7))
+               and max(cheaper) < 24 and all(costs[d].C_n > 1 for d in range(24, 65)),
+               detail=f"C_n(x^64) = 65/12, C_n(x^63) = 64/31; one hidden layer is not more expensive (C_n <= 1) for "
+                      f"d = {', '.join(map(str, cheaper))} (product gates of 4 neurons and copies when d is not a "
+                      "power of 2), and C_n > 1 for every d from 24 to 64")
+
+
+def run_all(report: Report) -> None:
+    run(report)
+    power_rows(report)
+
+
 def latex() -> str:
     table = product_table(list(TABLE_NS))
+    powers = CostTable(tuple(power_cost(d) for d in (3, 4, 5, 8, 16, 31, 32, 64)),
+                       title="Flattening x^d")
     return "\n".join([
         "\\documentclass{article}",
         "\\usepackage{amsmath,booktabs,graphicx}",
@@ -128,10 +157,20 @@ def latex() -> str:
         table.latex(),
         "}",
         "\\end{center}",
+        "",
+        "\\section*{Flattening $x^d$}",
+        "One hidden layer needs $d+1$ neurons and $2d+1$ synapses (RT Thm~II.1; forward differences); the deep "
+        "network of \\texttt{symnet.constructions.polynomial} squares and multiplies along a balanced tree.",
+        "",
+        "\\begin{center}",
+        "\\resizebox{\\textwidth}{!}{%",
+        powers.latex(),
+        "}",
+        "\\end{center}",
         "\\end{document}",
         "",
     ])
 
 
 if __name__ == "__main__":
-    sys.exit(main("Flattening costs C_n and C_s (LTR Eqs. 25-26)", run, latex=latex))
+    sys.exit(main("Flattening costs C_n and C_s (LTR Eqs. 25-26)", run_all, latex=latex))

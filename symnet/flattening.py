@@ -59,7 +59,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -69,12 +69,13 @@ from symnet.activations import Activation
 from symnet.activations import get as get_activation
 from symnet.constructions._base import LAM, Construction, Hypothesis
 from symnet.constructions._bias import operating_point
-from symnet.errors import InvalidInput
+from symnet.errors import HypothesisError, InvalidInput
 from symnet.network import Network, input_symbols
 
 __all__ = [
     "NOTION",
     "CostTable",
+    "FlatteningBounds",
     "FlatteningCost",
     "deep_product_synapses",
     "difference_synapse_formulas",
@@ -82,6 +83,8 @@ __all__ = [
     "forward_difference",
     "min_shallow_neurons",
     "min_shallow_synapses",
+    "polynomial_cost",
+    "power_cost",
     "product_cost",
     "product_table",
     "shallow_synapse_formulas",
@@ -365,15 +368,11 @@ class FlatteningCost:
 
     @property
     def label(self) -> str:
-        """The target in natural variable order (x_1*...*x_n for long products)."""
+        """The target (x_1*...*x_n for long products), with ^ for powers."""
         r = self.exponents
         if r and all(e == 1 for e in r) and len(r) > 3:
             return f"x_1*...*x_{len(r)}"
-        if r:
-            xs = input_symbols(len(r)) if len(r) > 1 else (sp.Symbol("x_1"),)
-            parts = [str(x) if e == 1 else f"{x}^{e}" for x, e in zip(xs, r, strict=True) if e]
-            return "*".join(parts)
-        return str(self.target)
+        return str(self.target).replace("**", "^")
 
     def latex_label(self) -> str:
         r = self.exponents
@@ -392,8 +391,15 @@ class FlatteningCost:
         return Fraction(self.shallow_synapses, self.deep_synapses)
 
     @property
+    def is_flattening(self) -> bool:
+        """LTR's definition needs l < N: f must have at least two hidden layers to be flattened to one."""
+        return self.deep_depth >= 2
+
+    @property
     def verdict(self) -> str:
         """"no flattening" (C_n > 1 and C_s > 1), the one-sided cases, or "flattening is cheaper"."""
+        if not self.is_flattening:
+            return "not a flattening: f already has one hidden layer (the ratios compare two shallow networks)"
         n_big, s_big = self.C_n > 1, self.C_s > 1
         if n_big and s_big:
             return "no flattening (C_n > 1 and C_s > 1)"
@@ -542,6 +548,170 @@ def flattening_cost(
     )
 
 
+# -- powers and polynomials ----------------------------------------------------------------------------
+def power_cost(d: int, model: str = "bias-free", activation: Activation | str | None = None) -> FlatteningCost:
+    """C_n and C_s of flattening the deep network for x^d of :func:`symnet.constructions.polynomial`.
+
+    The deep network squares and multiplies along a balanced tree of the d factors (ceil(log2 d)
+    hidden layers, square gates of 2 neurons where the halves agree); one hidden layer needs
+    d + 1 neurons and 2d + 1 synapses (bias-free; one fewer each with an output bias). So depth
+    pays only logarithmically here: C_n grows like d / log d, not exponentially.
+
+    Examples
+    --------
+    >>> from symnet.flattening import power_cost
+    >>> c = power_cost(8)                      # x^8: three square gates, 6 neurons, 12 synapses
+    >>> (c.deep_neurons, c.deep_synapses, c.shallow_neurons, c.shallow_synapses, c.C_n, c.C_s)
+    (6, 12, 9, 17, Fraction(3, 2), Fraction(17, 12))
+    """
+    from symnet.activations import generic
+    from symnet.constructions.polynomial import polynomial
+
+    if isinstance(d, bool) or not isinstance(d, int) or d < 2:
+        raise InvalidInput(f"d must be an int >= 2 (x^d with d < 2 needs no hidden layer), got {d!r}")
+    x = sp.Symbol("x", real=True)
+    deep = polynomial(x**d, generic())
+    cost = flattening_cost(deep, model=model, activation=activation)
+    return replace(cost, deep=f"polynomial(x^{d})")
+
+
+@dataclass(frozen=True)
+class FlatteningBounds:
+    """Bounds on C_n and C_s when the minimal flattening is only bracketed (general polynomials).
+
+    The minimum over single-hidden-layer flattenings (Taylor notion, the model given) lies in
+    ``[shallow_neurons[0], shallow_neurons[1]]`` (upper None: no network known):
+    :func:`symnet.lower_bounds.minimal_width` certifies the lower end (theorem, catalecticant or
+    Groebner certificate) and exhibits a witness for the upper end when it finds one. For synapses,
+    every neuron of a synapse-minimal network has a nonzero output weight and, except at most one
+    constant neuron sigma(0) (none with an output bias), a nonzero input weight, so
+    N_s >= 2 m_min - 1 (bias-free) or 2 m_min (output bias); the witness gives the upper end.
+    """
+
+    target: sp.Expr
+    deep: str
+    model: str
+    deep_neurons: int
+    deep_synapses: int
+    deep_depth: int
+    shallow_neurons: tuple[int, int | None]
+    shallow_synapses: tuple[int, int | None]
+    method: str
+    notion: str = NOTION
+
+    @property
+    def label(self) -> str:
+        return str(self.target).replace("**", "^")
+
+    def latex_label(self) -> str:
+        return sp.latex(self.target)
+
+    @property
+    def C_n(self) -> tuple[Fraction, Fraction | None]:
+        """(lower, upper) bounds on C_n (upper None: unbounded as far as symnet knows)."""
+        lo, hi = self.shallow_neurons
+        return Fraction(lo, self.deep_neurons), (None if hi is None else Fraction(hi, self.deep_neurons))
+
+    @property
+    def C_s(self) -> tuple[Fraction, Fraction | None]:
+        lo, hi = self.shallow_synapses
+        return Fraction(lo, self.deep_synapses), (None if hi is None else Fraction(hi, self.deep_synapses))
+
+    @property
+    def is_flattening(self) -> bool:
+        return self.deep_depth >= 2
+
+    @property
+    def verdict(self) -> str:
+        (n_lo, n_hi), (s_lo, s_hi) = self.C_n, self.C_s
+        if not self.is_flattening:
+            return "not a flattening: f already has one hidden layer (the ratios compare two shallow networks)"
+        if n_lo > 1 and s_lo > 1:
+            return "no flattening (C_n > 1 and C_s > 1)"
+        if n_lo > 1:
+            return "no neuron-efficient flattening (C_n > 1)"
+        if n_hi is not None and s_hi is not None and n_hi <= 1 and s_hi <= 1:
+            return "flattening is not more expensive (C_n <= 1 and C_s <= 1)"
+        return "undecided (the bounds straddle 1)"
+
+    def __str__(self) -> str:
+        def show(pair):
+            lo, hi = pair
+            return f"[{lo}, {'?' if hi is None else hi}]"
+
+        return (f"flattening {self.deep} for {self.target} (model {self.model}): C_n in {show(self.C_n)}, "
+                f"C_s in {show(self.C_s)}: {self.verdict}")
+
+
+def polynomial_cost(
+    p: sp.Expr,
+    model: str = "bias-free",
+    activation: Activation | str | None = None,
+    variables: Sequence[sp.Symbol] | None = None,
+    groebner_unknowns: int = 10,
+) -> FlatteningCost | FlatteningBounds:
+    """Flattening the deep network of :func:`symnet.constructions.polynomial` for any polynomial p.
+
+    A monomial (coefficient 1) gets the exact :class:`FlatteningCost`; any other polynomial gets
+    :class:`FlatteningBounds` from :func:`symnet.lower_bounds.minimal_width` (``groebner_unknowns``
+    is passed on: Groebner certificates settle small cases exactly).
+
+    Note on the notion: the gates of the deep construction reproduce p only as lam -> 0 when p
+    mixes degrees (a copied linear term carries lam x^2 garbage into degree 2), whereas the
+    minimum is over exact Taylor agreement; the ratio compares the two constructions' sizes.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symnet.flattening import polynomial_cost
+    >>> x, y = sp.symbols("x y")
+    >>> b = polynomial_cost(x**2 - y**2)      # width 3 ruled out by a Groebner basis {1}; a width-4 witness
+    >>> b.deep_neurons, b.shallow_neurons, b.C_n
+    (4, (4, 4), (Fraction(1, 1), Fraction(1, 1)))
+    """
+    from symnet.activations import generic
+    from symnet.constructions.polynomial import polynomial
+    from symnet.lower_bounds import minimal_width
+
+    if not isinstance(p, sp.Expr):
+        raise InvalidInput(f"p must be a sympy polynomial expression, got {type(p).__name__} (text is not parsed "
+                           "here: use symnet.constructions.polynomial's whitelist parser first)")
+    model = _model(model)
+    deep = polynomial(p, generic(), variables=variables)
+    try:
+        _monomial_exponents(deep.target, deep.variables)
+        name = f"polynomial({str(p).replace('**', '^')})"
+        return replace(flattening_cost(deep, model=model, activation=activation), deep=name)
+    except InvalidInput:
+        pass
+    mw = minimal_width(deep.target, model=model, activation=activation, groebner_unknowns=groebner_unknowns,
+                       search_budget=200, time_limit=60.0) if deep.variables else None
+    if mw is None or mw.lower is None:
+        raise HypothesisError(
+            f"no single-hidden-layer network ({model}) matches {deep.target} through its degree"
+            + (f": {mw.certificate.method}" if mw is not None and mw.certificate is not None else ""),
+            hypothesis="a flattening exists in this model",
+        )
+    lo, hi = mw.lower, mw.upper
+    s_lo = 2 * lo - (1 if model == "bias-free" else 0)
+    s_hi = mw.network.synapses if mw.network is not None else None
+    if s_hi is not None:
+        s_lo = min(s_lo, s_hi)  # pragma: no cover - the bound cannot exceed a witness
+    net = deep.network
+    cert = mw.certificate
+    return FlatteningBounds(
+        target=deep.target,
+        deep=f"polynomial({str(p).replace('**', '^')})",
+        model=model,
+        deep_neurons=net.hidden_neurons,
+        deep_synapses=net.synapses,
+        deep_depth=net.depth,
+        shallow_neurons=(lo, hi),
+        shallow_synapses=(s_lo, s_hi),
+        method=(cert.method if cert is not None else "none") + (f"; witness of width {hi}" if hi else ""),
+    )
+
+
 # -- tables ---------------------------------------------------------------------------------------
 def _fraction_text(q: Fraction, limit: int = 10**9) -> str:
     if q.denominator == 1 and abs(q.numerator) < limit:
@@ -555,7 +725,7 @@ def _fraction_latex(q: Fraction, limit: int = 10**9) -> str:
     if q.denominator == 1 and abs(q.numerator) < limit:
         return str(q.numerator)
     if abs(q.numerator) < limit and q.denominator < limit:
-        return f"\\frac{{{q.numerator}}}{{{q.denominator}}}"
+        return f"{q.numerator}/{q.denominator}"
     mantissa, exponent = f"{float(q):.3e}".split("e")
     return f"\\approx {mantissa}\\times 10^{{{int(exponent)}}}"
 
@@ -565,18 +735,40 @@ class CostTable:
     """Flattening costs side by side, as deterministic text and a LaTeX tabular.
 
     Exact values stay in :attr:`rows`; the rendering prints fractions while they are short and
-    4-digit decimals (marked ~ / \\approx) beyond.
+    4-digit decimals (marked ~ / \\approx) beyond, and ``lo..hi`` for bracketed minima
+    (:class:`FlatteningBounds`; ``?`` when no upper end is known). A deep network with a single
+    hidden layer is marked "n/a (depth 1)": LTR's flattening needs l < N.
     """
 
-    rows: tuple[FlatteningCost, ...]
+    rows: tuple[FlatteningCost | FlatteningBounds, ...]
     title: str = "Flattening costs (LTR Eqs. 25-26), one hidden layer"
 
     HEAD = ("target", "deep f", "depth", "N_n(f)", "N_s(f)", "min N_n", "min N_s", "C_n", "C_s", "no flattening")
 
-    def _cells(self, row: FlatteningCost, frac) -> tuple[str, ...]:
+    def _cells(self, row: FlatteningCost | FlatteningBounds, frac) -> tuple[str, ...]:
+        if isinstance(row, FlatteningBounds):
+            def rng(lo, hi):
+                if hi is not None and lo == hi:
+                    return frac(lo)
+                top = "?" if hi is None else frac(hi)
+                return f"[{frac(lo)}, {top}]" if frac is _fraction_latex else f"{frac(lo)}..{top}"
+
+            cells = (rng(Fraction(row.shallow_neurons[0]), None if row.shallow_neurons[1] is None
+                         else Fraction(row.shallow_neurons[1])),
+                     rng(Fraction(row.shallow_synapses[0]), None if row.shallow_synapses[1] is None
+                         else Fraction(row.shallow_synapses[1])),
+                     rng(*row.C_n), rng(*row.C_s))
+            none = row.C_n[0] > 1 and row.C_s[0] > 1
+            some = all(v is not None and v <= 1 for v in (row.C_n[1], row.C_s[1]))
+            decided = "yes" if none else ("no" if some else "?")
+        else:
+            cells = (frac(Fraction(row.shallow_neurons)), frac(Fraction(row.shallow_synapses)), frac(row.C_n),
+                     frac(row.C_s))
+            decided = "yes" if row.C_n > 1 and row.C_s > 1 else "no"
+        if not row.is_flattening:
+            decided = "n/a (depth 1)"
         return (row.label, row.deep, str(row.deep_depth), str(row.deep_neurons), str(row.deep_synapses),
-                frac(Fraction(row.shallow_neurons)), frac(Fraction(row.shallow_synapses)), frac(row.C_n),
-                frac(row.C_s), "yes" if row.C_n > 1 and row.C_s > 1 else "no")
+                *cells, decided)
 
     def text(self) -> str:
         """A fixed-width plain-text table (same input, same bytes)."""
@@ -596,7 +788,7 @@ class CostTable:
         lines = ["\\begin{tabular}{llrrrrrrr}", "\\toprule", " & ".join(head) + " \\\\", "\\midrule"]
         for r in self.rows:
             cells = self._cells(r, _fraction_latex)
-            deep = r.deep.replace("_", "\\_")
+            deep = r.deep.replace("_", "\\_").replace("**", "^").replace("^", "\\^{}").replace("*", "$\\cdot$")
             lines.append(" & ".join([f"${r.latex_label()}$", f"\\texttt{{{deep}}}", *cells[2:5],
                                      *(f"${c}$" for c in cells[5:9])]) + " \\\\")
         lines += ["\\bottomrule", "\\end{tabular}"]

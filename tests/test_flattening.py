@@ -23,12 +23,15 @@ from symnet.constructions.deep import deep_product
 from symnet.errors import HypothesisError, InvalidInput
 from symnet.flattening import (
     CostTable,
+    FlatteningBounds,
     deep_product_synapses,
     difference_synapse_formulas,
     flattening_cost,
     forward_difference,
     min_shallow_neurons,
     min_shallow_synapses,
+    polynomial_cost,
+    power_cost,
     product_cost,
     product_table,
     shallow_synapse_formulas,
@@ -97,17 +100,21 @@ def test_forward_difference_attains_the_synapse_minimum(r, model):
 @pytest.mark.parametrize("r", [(1, 1), (1, 1, 1), (3,), (2, 1)])
 @pytest.mark.parametrize("model", ["bias-free", "output-bias"])
 def test_forward_difference_agrees_with_the_monomial_through_its_degree(r, model):
-    # sympy's own series of the explicit network along x = t y, at a fixed lam
-    c = forward_difference(r, "exp", model=model)
+    # sigma(z) = 1 + z + ... + z^6 has sigma^(k)(0) = k! != 0 for k <= 6, and makes the network a
+    # polynomial: expanded directly by sympy at a fixed lam, graded by degree in x
+    act = activations.polynomial([1] * 7)
+    c = forward_difference(r, act, model=model)
     t = sp.Symbol("t")
     ys = sp.symbols(f"y1:{len(r) + 1}")
-    z = c.network.subs({c.scale: sp.Rational(1, 3)}).expression([t * y for y in ys])
+    z = sp.expand(c.network.subs({c.scale: sp.Rational(1, 3)}).expression([t * y for y in ys]))
     N = sum(r)
-    ser = sp.expand(sp.series(z, t, 0, N + 2).removeO())
     for k in range(N):
-        assert ser.coeff(t, k) == 0, k
-    assert sp.expand(ser.coeff(t, N) - sp.Mul(*[y**e for y, e in zip(ys, r, strict=True)])) == 0
-    assert ser.coeff(t, N + 1) != 0  # the O(lam) term of the docstring is really there
+        assert z.coeff(t, k) == 0, k
+    assert sp.expand(z.coeff(t, N) - sp.Mul(*[y**e for y, e in zip(ys, r, strict=True)])) == 0
+    # the O(lam) term of the docstring: lam sigma^(N+1)(0)/(2 sigma^(N)(0)) x^r (r . x) = (N+1)/6 x^r (r . x)
+    expected = sp.Rational(N + 1, 2 * 3) * sp.Mul(*[y**e for y, e in zip(ys, r, strict=True)]) * sum(
+        e * y for y, e in zip(ys, r, strict=True))
+    assert sp.expand(z.coeff(t, N + 1) - expected) == 0
 
 
 # -- the synapse lower bound: brute force over support patterns -------------------------------------
@@ -197,6 +204,55 @@ def test_flattening_cost_of_a_given_deep_construction():
         flattening_cost(deep_product(3, activations.get("tanh")))
 
 
+def test_power_costs_by_hand():
+    # x^(2^k): k square gates of 2 neurons in series; synapses 2 (reading x) + 4 per later gate
+    # (2 neurons x 2) + 2 output weights = 4k; one hidden layer: 2^k + 1 neurons, 2^(k+1) + 1 synapses
+    for k in range(1, 7):
+        d = 2**k
+        c = power_cost(d)
+        assert (c.deep_neurons, c.deep_synapses, c.deep_depth) == (2 * k, 4 * k, k)
+        assert (c.shallow_neurons, c.shallow_synapses) == (d + 1, 2 * d + 1)
+        assert c.C_n == Fraction(d + 1, 2 * k)
+    # x^3: square(x) and copy(x) at layer 1 (2 + 1 neurons, 2 + 1 synapses), then a product gate
+    # reading 2 + 1 neurons (4 x 3 = 12 synapses), output 4: 7 neurons, 19 synapses
+    c = power_cost(3)
+    assert (c.deep_neurons, c.deep_synapses) == (7, 19)
+    assert (c.C_n, c.C_s) == (Fraction(4, 7), Fraction(7, 19))
+    assert c.verdict.startswith("flattening is not more expensive")
+    assert power_cost(2).verdict.startswith("not a flattening")  # one square gate: depth 1
+
+
+def test_polynomial_costs():
+    x, y, z = sp.symbols("x y z")
+    # a monomial goes to the exact cost: xyz has the same tree as deep_product(3)
+    c = polynomial_cost(x * y * z)
+    p3 = product_cost(3)
+    assert (c.deep_neurons, c.deep_synapses, c.C_n, c.C_s) == (p3.deep_neurons, p3.deep_synapses, p3.C_n, p3.C_s)
+    # x^2 - y^2: width 3 is ruled out by a Groebner certificate, a width-4 network exists
+    b = polynomial_cost(x**2 - y**2)
+    assert isinstance(b, FlatteningBounds)
+    assert b.shallow_neurons == (4, 4) and b.C_n == (Fraction(1), Fraction(1))
+    assert b.shallow_synapses[0] == 2 * 4 - 1
+    assert "Groebner" in b.method
+    # x^2 y + y^3 (degree 3, depth 2): only the catalecticant bound is known below the Groebner limit
+    u = polynomial_cost(x**2 * y + y**3, groebner_unknowns=1)
+    assert u.deep_depth == 2 and u.shallow_neurons[0] >= 2
+    # mixed degrees need a concrete activation (the generic derivatives are incommensurable)
+    with pytest.raises(InvalidInput, match="activation"):
+        polynomial_cost(x * y + x)
+    with pytest.raises(InvalidInput, match="sympy"):
+        polynomial_cost("x*y")
+
+
+def test_mixed_table_renders_ranges():
+    x, y = sp.symbols("x y")
+    rows = (product_cost(5), power_cost(8), polynomial_cost(x**2 * y + y**3, groebner_unknowns=1))
+    t = CostTable(rows)
+    text = t.text()
+    assert "2..?" in text and "x^8" in text and "polynomial(x^2*y + y^3)" in text
+    assert "[2, ?]" in t.latex()
+
+
 def test_table_is_deterministic_text_and_latex():
     t1 = product_table([2, 3, 8, 64])
     t2 = product_table([2, 3, 8, 64])
@@ -207,7 +263,7 @@ def test_table_is_deterministic_text_and_latex():
     lines = t1.latex().splitlines()
     assert lines[0] == "\\begin{tabular}{llrrrrrrr}" and lines[-1] == "\\end{tabular}"
     assert sum(1 for line in lines if line.endswith("\\\\")) == 1 + 4
-    assert "\\frac{64}{7}" in t1.latex() and "\\approx" in t1.latex()
+    assert "$64/7$" in t1.latex() and "\\approx" in t1.latex()
 
 
 # -- bad input ----------------------------------------------------------------------------------------
