@@ -8,15 +8,27 @@ l-layer network, l < N, approximating f to eps),
 with N_n the hidden neurons and N_s the synapses (nonzero weights) of ``MATH.md`` section 0;
 "no flattening" means C > 1. This module computes them exactly, as :class:`fractions.Fraction`,
 for l = 1 and the functions of ``MATH.md`` section 4 (the product of n inputs, monomials x^r
-and the power x^d), where the minimum over single-hidden-layer networks is *known*:
+and the power x^d), where the minimum over single-hidden-layer networks is *known*, and brackets
+it for other polynomials:
+
+- :func:`product_cost` (deep product tree), :func:`power_cost` (x^d), :func:`flattening_cost`
+  (any deep :class:`~symnet.constructions.Construction` of a monomial) -> :class:`FlatteningCost`
+  with exact ``C_n`` and ``C_s``;
+- :func:`polynomial_cost` -> :class:`FlatteningBounds` (certified bounds from
+  :func:`symnet.lower_bounds.minimal_width`) for a polynomial that is not a monomial;
+- :func:`product_table` / :class:`CostTable`: deterministic text and LaTeX tables;
+- the counts: :func:`deep_product_synapses` (closed recurrence, checked against the networks),
+  :func:`min_shallow_neurons`, :func:`min_shallow_synapses`, :func:`shallow_synapse_formulas`,
+  :func:`difference_synapse_formulas`, and the witness :func:`forward_difference`.
 
 The notion. The minimum is taken in the sense of the width theorems (LTR App. A, RT Thm II.1):
 single-hidden-layer networks whose Taylor expansion at 0 agrees with the target p through degree
-N = deg p (equivalently, networks approximating p to *every* eps through the scaling lam -> 0),
-in the ``"bias-free"`` model (or ``"output-bias"``), for an activation with sigma^(k)(0) != 0
-for k <= N. The numerator is then a theorem, not a search; the denominator N(f) is a count of
-the given deep network. (For one fixed eps on a fixed box, fewer neurons can do:
-:mod:`symnet.search` looks for those, and finds upper bounds only.)
+N = deg p, in the ``"bias-free"`` model (or ``"output-bias"``), for an activation with
+sigma^(k)(0) != 0 for k <= N. The numerator is then a theorem, not a search; the denominator
+N(f) is a count of the given deep network. The constructions on both sides also approximate p to
+every eps as lam -> 0, but the minimum is not claimed for that weaker notion; for one fixed eps
+on a fixed box fewer neurons can do (:mod:`symnet.search` looks for those, and finds upper
+bounds only).
 
 Minimal neurons. prod(r_i + 1) for x^r (2^n for the product), one fewer with an output bias
 ([RT] Thm II.1; LTR App. A; :func:`symnet.lower_bounds.theorem_width`).
@@ -322,8 +334,8 @@ def deep_product_synapses(n: int) -> int:
 #: The notion in which the minimum over flattenings is known (printed with every cost).
 NOTION = (
     "min over single-hidden-layer networks whose Taylor expansion at 0 agrees with the target through its "
-    "degree (the width theorems' notion; equivalently approximation to every eps as lam -> 0), in the given "
-    "model, for an activation with sigma^(k)(0) != 0 for k <= degree"
+    "degree (the width theorems' notion), in the given model, for an activation with sigma^(k)(0) != 0 for "
+    "k <= degree"
 )
 
 #: Largest deep network whose synapses are counted on the explicit network (beyond: the formula).

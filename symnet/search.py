@@ -28,13 +28,14 @@ rigorously). A failure proves nothing: a local optimiser from finitely many star
 network that exists. The search never produces a lower bound.
 
 The lower bounds of :mod:`symnet.lower_bounds` are about a different notion: Taylor agreement
-with p through degree deg p at 0 (equivalently, approximation to *every* eps by the scaled
-family ``sigma(lam a_j . x) / lam^n``), under the theorem's hypotheses (bias-free or output-bias
-model, sigma^(k)(0) != 0). A fixed tolerance on a fixed box is a weaker requirement, so the
-tolerance-width can be *smaller* than the certified Taylor width (for moderate eps it often is)
-without contradicting the theorem; and when sigma violates the hypotheses (tanh, whose even
-derivatives vanish at 0) no theorem applies. :class:`SearchResult` prints both, each with its
-notion, side by side.
+with p through degree deg p at 0 (the constructions meeting it approximate p to *every* eps
+through the scaling lam -> 0), certified by the theorem under its hypotheses (bias-free or
+output-bias model, sigma^(k)(0) != 0) or, in any model, by the weaker catalecticant bound. A
+fixed tolerance on a fixed box is a weaker requirement, so the tolerance-width can be *smaller*
+than the certified Taylor width (for moderate eps it often is) without contradicting anything;
+and when the Taylor conditions are impossible (a bias-free tanh network cannot match x_1 x_2:
+tanh''(0) = 0), a fixed tolerance may or may not be reachable. :class:`SearchResult` prints both,
+each with its notion, side by side.
 
 Why there is no Bayesian optimiser
 ----------------------------------
