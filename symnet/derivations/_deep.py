@@ -40,24 +40,23 @@ def _lam_poles(values, lam: sp.Symbol) -> int:
     return worst
 
 
-def _truncate(expr: sp.Expr, lam: sp.Symbol, top: int) -> sp.Expr:
-    """Drop the terms of an expanded Laurent polynomial in lam above lam^top."""
-    kept = []
-    for term in sp.Add.make_args(sp.expand(expr)):
-        _, e = term.as_coeff_exponent(lam)
-        if not e.is_Integer:
-            raise InvalidInput(f"derive(): a weight has a non-integer power of {lam}: {term}")
-        if e <= top:
-            kept.append(term)
-    return sp.Add(*kept)
-
-
 def _by_power(expr: sp.Expr, lam: sp.Symbol) -> dict[int, sp.Expr]:
     out: dict[int, sp.Expr] = {}
     for term in sp.Add.make_args(sp.expand(expr)):
         coeff, e = term.as_coeff_exponent(lam)
         out[int(e)] = out.get(int(e), sp.Integer(0)) + coeff
     return {p: sp.expand(v) for p, v in out.items() if sp.expand(v) != 0}
+
+
+def _add_into(acc: dict[int, sp.Expr], other: dict[int, sp.Expr]) -> None:
+    for p, v in other.items():
+        acc[p] = sp.expand(acc.get(p, sp.Integer(0)) + v)
+
+
+def _canonical_zero(value: sp.Expr, variables: tuple[sp.Symbol, ...]) -> bool:
+    from symnet.derivations._derive import _canonical
+
+    return _canonical(value, variables) == 0
 
 
 def _matrix_tex(mat: sp.MatrixBase, printer: ReadingPrinter) -> str:
@@ -83,15 +82,20 @@ class Deep:
         self.top = order + sum(self.poles)
         self.act = net.layers[0].activation
         # per hidden layer: the pre-activations (constant, series of z - c, exact-through)
-        self.pre: list[list[tuple[sp.Expr, sp.Expr]]] = []
+        self.pre: list[list[tuple[sp.Expr, dict[int, sp.Expr]]]] = []
         self.exact_through: list[int] = []
         self.points: list[sp.Expr] = []
-        h: list[sp.Expr] = list(self.x)
+        h: list[dict[int, sp.Expr]] = [{0: v} for v in self.x]
         through = self.top
         for index, layer in enumerate(self.layers, 1):
             through -= self.poles[index - 1]
-            z = [_truncate(sum((layer.weights[j, i] * h[i] for i in range(layer.fan_in)), sp.Integer(0))
-                           + layer.bias[j], lam, self.top) for j in range(layer.width)]
+            z = []
+            for j in range(layer.width):
+                acc: dict[int, sp.Expr] = _by_power(layer.bias[j], lam)
+                for i in range(layer.fan_in):
+                    if layer.weights[j, i] != 0:
+                        _add_into(acc, self._mul(_by_power(layer.weights[j, i], lam), h[i]))
+                z.append({p: v for p, v in acc.items() if v != 0})
             if layer.activation is None:
                 self.output = z[0]
                 self.output_through = through
@@ -99,20 +103,19 @@ class Deep:
             layer_pre = []
             new_h = []
             for j, zj in enumerate(z):
-                powers = _by_power(zj, lam)
-                negative = sorted(p for p in powers if p < 0)
+                negative = sorted(p for p, v in zj.items() if p < 0 and not _canonical_zero(v, self.x))
                 if negative:
                     raise InvalidInput(
                         f"derive(): the pre-activation of neuron {j + 1} of hidden layer {index} of {c.name} "
                         f"diverges as {lam} -> 0 (a lam^{negative[0]} term); the Taylor derivation needs every "
                         "pre-activation to tend to a constant")
-                const = powers.get(0, sp.Integer(0))
+                const = zj.get(0, sp.Integer(0))
                 if const.free_symbols & set(self.x):
                     raise InvalidInput(
                         f"derive(): the pre-activation of neuron {j + 1} of hidden layer {index} of {c.name} tends "
                         f"to {const}, which depends on the inputs; the Taylor derivation expands around a constant "
                         f"(inputs scaled by {lam} -> 0)")
-                t = sp.expand(zj - const)
+                t = {p: v for p, v in zj.items() if p > 0}
                 layer_pre.append((const, t))
                 if const not in self.points:
                     self.points.append(const)
@@ -121,21 +124,32 @@ class Deep:
             self.exact_through.append(through)
             h = new_h
 
-    def _sigma_series(self, point: sp.Expr, t: sp.Expr) -> sp.Expr:
-        """sigma(point + t), t = O(lam), truncated at lam^top (Horner with truncation)."""
+    def _mul(self, a: dict[int, sp.Expr], b: dict[int, sp.Expr]) -> dict[int, sp.Expr]:
+        """The product of two Laurent series in lam, truncated above lam^top."""
+        out: dict[int, sp.Expr] = {}
+        for p, u in a.items():
+            for q, v in b.items():
+                if p + q <= self.top:
+                    out[p + q] = out.get(p + q, sp.Integer(0)) + u * v
+        return {k: e for k, v in out.items() if (e := sp.expand(v)) != 0}
+
+    def _sigma_series(self, point: sp.Expr, t: dict[int, sp.Expr]) -> dict[int, sp.Expr]:
+        """sigma(point + t), t = O(lam), truncated at lam^top (Horner: c_K t + c_(K-1), times t, ...)."""
         derivs = self.act.derivatives(self.top, at=point)
-        result = sp.Integer(0)
+        result: dict[int, sp.Expr] = {}
         for k in range(self.top, -1, -1):
-            result = _truncate(result * t + derivs[k] / sp.factorial(k), self.lam, self.top)
-        return result
+            result = self._mul(result, t) if result else {}
+            coeff = derivs[k] / sp.factorial(k)
+            if coeff != 0:
+                result[0] = sp.expand(result.get(0, sp.Integer(0)) + coeff)
+        return {p: v for p, v in result.items() if v != 0}
 
     def expansion(self) -> dict[int, sp.Expr]:
         """{power: coefficient} of N(x) through lam^order."""
         from symnet.derivations._derive import _canonical
 
-        terms = _by_power(self.output, self.lam)
         out = {}
-        for p, v in sorted(terms.items()):
+        for p, v in sorted(self.output.items()):
             if p <= self.order:
                 value = _canonical(v, self.x)
                 if value != 0:
@@ -144,27 +158,7 @@ class Deep:
 
     # -- the steps -----------------------------------------------------------------------------------
     def step_network(self) -> Step:
-        pr = ReadingPrinter(self.x)
-        args = ", ".join(pr.doprint(v) for v in self.x) if len(self.x) <= 3 else "\\mathbf{x}"
-        rows = []
-        prev, prev_plain = "\\mathbf{x}", "x"
-        for i, layer in enumerate(self.layers, 1):
-            w = _matrix_tex(layer.weights, pr)
-            bias = "" if all(v == 0 for v in layer.bias) else " + " + _matrix_tex(layer.bias, pr)
-            affine = f"{w}\\, {prev}{bias}"
-            if layer.activation is None:
-                rows.append(Row(Tex(f"N({args})", "N"), Tex(affine, f"W_{i} h^({i - 1}) + b_{i}")))
-            else:
-                rows.append(Row(Tex(f"h^{{({i})}}", f"h^({i})"),
-                                Tex(f"\\sigma\\left({affine}\\right)", f"sigma(W_{i} {prev_plain} + b_{i})")))
-                prev, prev_plain = f"h^{{({i})}}", f"h^({i})"
-        widths = ", ".join(str(layer.width) for layer in self.layers[:-1])
-        xs = ", ".join(pr.doprint(v) for v in self.x)
-        why = (f"{self.c.hidden_neurons} hidden neurons in {self.c.depth} hidden layers (widths {widths}), "
-               f"$\\sigma$ applied entrywise, $\\mathbf{{x}} = ({xs})$ ({text(self.c.source)}).")
-        if not self.act.is_generic:
-            why += f" Activation: {text(self.act.name)} ({text(self.act.description)})."
-        return Step("The network", tuple(rows), why)
+        return network_equations_step(self.c)
 
     def step_taylor(self) -> Step:
         pr = ReadingPrinter(self.x)
@@ -192,7 +186,7 @@ class Deep:
             seen = set()
             shown = 0
             for j, (const, t) in enumerate(layer_pre, 1):
-                key = (const, t)
+                key = (const, tuple(sorted(t.items(), key=lambda pv: pv[0])))
                 if key in seen:
                     continue
                 seen.add(key)
@@ -200,7 +194,7 @@ class Deep:
                     omitted += 1
                     continue
                 shown += 1
-                terms = {p: v for p, v in _by_power(t, self.lam).items() if p <= self.exact_through[index - 1]}
+                terms = {p: v for p, v in t.items() if p <= self.exact_through[index - 1]}
                 rows.append(Row(Tex(f"z^{{({index})}}_{{{j}}}", f"z^({index})_{j}"),
                                 Expansion(terms, self.x, self.lam, remainder=self.exact_through[index - 1] + 1,
                                           leading=const)))
@@ -226,7 +220,35 @@ class Deep:
         return Step("The output layer and its cancellations", tuple(rows), why)
 
 
-def network_step_large(c: Construction) -> Step:
+def network_equations_step(c: Construction) -> Step:
+    """The layers of an explicit network as equations (matrices printed when small)."""
+    pr = ReadingPrinter(c.variables)
+    xs = tuple(c.variables)
+    args = ", ".join(pr.doprint(v) for v in xs) if len(xs) <= 3 else "\\mathbf{x}"
+    net = c.network
+    rows = []
+    prev, prev_plain = "\\mathbf{x}", "x"
+    for i, layer in enumerate(net.layers, 1):
+        w = _matrix_tex(layer.weights, pr)
+        bias = "" if all(v == 0 for v in layer.bias) else " + " + _matrix_tex(layer.bias, pr)
+        affine = f"{w}\\, {prev}{bias}"
+        if layer.activation is None:
+            rows.append(Row(Tex(f"N({args})", "N"), Tex(affine, f"W_{i} h^({i - 1}) + b_{i}")))
+        else:
+            rows.append(Row(Tex(f"h^{{({i})}}", f"h^({i})"),
+                            Tex(f"\\sigma\\left({affine}\\right)", f"sigma(W_{i} {prev_plain} + b_{i})")))
+            prev, prev_plain = f"h^{{({i})}}", f"h^({i})"
+    widths = ", ".join(str(layer.width) for layer in net.layers[:-1])
+    why = (f"{c.hidden_neurons} hidden neurons in {c.depth} hidden layers (widths {widths}), "
+           f"$\\sigma$ applied entrywise, $\\mathbf{{x}} = ({', '.join(pr.doprint(v) for v in xs)})$ "
+           f"({text(c.source)}).")
+    act = net.layers[0].activation
+    if not act.is_generic:
+        why += f" Activation: {text(act.name)} ({text(act.description)})."
+    return Step("The network", tuple(rows), why)
+
+
+def network_step_large(c: Construction, method: str = "closed form") -> Step:
     """The network of a construction too large to enumerate: its counts and the closed form's source."""
     pr = ReadingPrinter(c.variables)
     args = ", ".join(pr.doprint(v) for v in c.variables) if len(c.variables) <= 3 else "\\mathbf{x}"
@@ -234,8 +256,12 @@ def network_step_large(c: Construction) -> Step:
                 Tex(f"\\text{{a network of {c.hidden_neurons} hidden neurons in {c.depth} hidden "
                     f"layer{'s' if c.depth != 1 else ''}}}",
                     f"{c.hidden_neurons} hidden neurons in {c.depth} hidden layers"))]
-    why = (f"Too large to write out; its expansion comes from the construction's closed form "
-           f"({text(c.source)}), never from the enumerated network.")
+    if method == "closed form":
+        why = (f"Too large to write out; its expansion comes from the construction's closed form "
+               f"({text(c.source)}), never from the enumerated network.")
+    else:
+        why = (f"Too large to write out; its expansion comes from symnet.series ({text(method)}) "
+               f"({text(c.source)}).")
     return Step("The network", tuple(rows), why)
 
 

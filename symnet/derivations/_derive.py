@@ -31,17 +31,20 @@ import sympy as sp
 
 from symnet.activations import Activation, DerivativeSymbol
 from symnet.constructions._base import Construction
-from symnet.derivations._deep import Deep, closed_form_step, network_step_large
+from symnet.derivations._deep import Deep, closed_form_step, network_equations_step, network_step_large
 from symnet.derivations._latex import ReadingPrinter, display_form, text
 from symnet.derivations._steps import Derivation, Expansion, Row, Step, Tex
 from symnet.errors import CertificateError, InvalidInput
 
-__all__ = ["MAX_DERIVE_ORDER", "MAX_WRITTEN_NEURONS", "derive"]
+__all__ = ["MAX_DERIVE_ORDER", "MAX_LAYERWISE_NEURONS", "MAX_WRITTEN_NEURONS", "derive"]
 
 #: Highest order accepted (the expansions grow quickly with the order).
 MAX_DERIVE_ORDER = 24
-#: Largest hidden layer written out neuron by neuron (and expanded neuron by neuron).
+#: Largest single-hidden-layer network written out and expanded neuron by neuron.
 MAX_WRITTEN_NEURONS = 64
+#: Largest deep network expanded layer by layer by derive's own route (sympy expressions; beyond
+#: this the series comes from symnet.series alone, and the document says so).
+MAX_LAYERWISE_NEURONS = 16
 
 _MU = sp.Symbol("mu")
 _T = sp.Symbol("t")
@@ -609,8 +612,8 @@ def derive(construction: Construction, order: int) -> Derivation:
 
     target = sp.sympify(c.target)
     variables = tuple(c.variables)
-    explicit = c.hidden_neurons <= MAX_WRITTEN_NEURONS
-    shallow = explicit and c.depth == 1
+    shallow = c.hidden_neurons <= MAX_WRITTEN_NEURONS and c.depth == 1
+    explicit = shallow or c.hidden_neurons <= MAX_LAYERWISE_NEURONS
     # the independent route validates the construction before any expansion
     route = _Shallow(c, order) if shallow else (Deep(c, order) if explicit else None)
     reference = series.error(c, order)
@@ -627,7 +630,12 @@ def derive(construction: Construction, order: int) -> Derivation:
     elif route is not None:
         steps = [route.step_network(), route.step_taylor(), route.step_layers(), route.step_output()]
     else:
-        steps = [network_step_large(c)]
+        from symnet.constructions._base import MAX_EXPLICIT_NEURONS
+
+        if c.hidden_neurons <= min(MAX_EXPLICIT_NEURONS, 256) and c.depth > 1:
+            steps = [network_equations_step(c)]
+        else:
+            steps = [network_step_large(c, reference.method)]
         closed = closed_form_step(c)
         if closed is not None:
             steps.append(closed)
