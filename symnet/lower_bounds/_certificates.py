@@ -20,6 +20,7 @@ certificate                 produced by                                ``check()
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -453,11 +454,18 @@ class GroebnerCertificate(Certificate):
         """Re-derive the equations by expanding the network symbolically, then recompute the basis."""
         s = self.system
         expected = _expanded_conditions(s)
-        if len(expected) != len(s.equations):
-            self._fail(f"{len(s.equations)} equations recorded, the expansion gives {len(expected)}")
-        for eq, (alpha, cond, factor) in zip(s.equations, expected, strict=False):
+        if len(set(s.rows)) != len(s.rows) or len(s.rows) != len(s.equations):
+            self._fail("the recorded rows repeat or do not match the equations")
+        for eq, alpha in zip(s.equations, s.rows, strict=True):
+            if alpha not in expected:
+                self._fail(f"the equation for x^{alpha} is not one of the conditions")
+            cond, factor = expected[alpha]
             if sp.expand(eq * factor - cond) != 0:
                 self._fail(f"the equation for x^{alpha} is not the expanded condition {cond} (up to {factor})")
+        for alpha, (cond, _factor) in expected.items():
+            if alpha not in s.rows and sp.expand(cond) != 0:
+                self._fail(f"{len(s.equations)} equations recorded, but the condition for x^{alpha} ({cond}) is "
+                           "missing")
         gens = tuple(reversed(s.unknowns))
         order = "grevlex" if self.order != "grevlex" else "grlex"
         basis = sp.groebner(list(s.equations), *gens, order=order, method="buchberger")
@@ -466,40 +474,41 @@ class GroebnerCertificate(Certificate):
         return True
 
 
-def _expanded_conditions(s: ConditionSystem) -> list[tuple[tuple[int, ...], sp.Expr, sp.Expr]]:
-    """(alpha, coefficient of x^alpha in (network - target), the factor that normalises it) per equation."""
-    xs = sp.symbols(f"z1:{s.target.n + 1}")
+def _expanded_conditions(s: ConditionSystem) -> dict[tuple[int, ...], tuple[sp.Expr, sp.Expr]]:
+    """{alpha: (coefficient of x^alpha in network - target, normalising factor)} for k_min <= |alpha| <= d.
+
+    The network is expanded symbolically with sympy (``Poly`` of the sum of the truncated Taylor
+    series of every neuron), independently of the multinomial formula that built the equations.
+    """
+    n = s.target.n
+    xs = sp.symbols(f"z1:{n + 1}")
     m = s.width
     w = s.unknowns[:m]
-    a = [s.unknowns[m + j * s.target.n: m + (j + 1) * s.target.n] for j in range(m)]
+    a = [s.unknowns[m + j * n: m + (j + 1) * n] for j in range(m)]
     d = s.target.degree
     if s.model == "biased":
+        extra = s.unknowns[m + m * n:]
         if s.activation.is_generic:
-            extra = s.unknowns[m + m * s.target.n:]
-            per = [[None, *extra[j * d:(j + 1) * d]] for j in range(m)]
-            derivs = [[sp.Symbol(f"d_0_{j + 1}"), *per[j][1:]] for j in range(m)]
+            derivs = [[sp.Symbol(f"d_0_{j + 1}"), *extra[j * d:(j + 1) * d]] for j in range(m)]
         else:
-            bs = s.unknowns[m + m * s.target.n:]
-            derivs = [[s.activation.derivative(k, bj) for k in range(d + 1)] for bj in bs]
+            derivs = [[s.activation.derivative(k, bj) for k in range(d + 1)] for bj in extra]
     else:
-        dv = s.activation.derivatives(d, 0)
-        derivs = [list(dv)] * m
+        derivs = [list(s.activation.derivatives(d, 0))] * m
     lin = [sp.Add(*[ai * x for ai, x in zip(a[j], xs, strict=True)]) for j in range(m)]
     net = sp.Add(*[s.scale * w[j] * sp.Add(*[derivs[j][k] / sp.factorial(k) * lin[j]**k for k in range(d + 1)])
                    for j in range(m)])
-    target = s.target.expr.xreplace(dict(zip(s.target.variables, xs, strict=False)))
+    target = s.target.expr.xreplace(dict(zip(s.target.variables, xs, strict=True)))
     poly = sp.Poly(sp.expand(net - target), *xs)
     coeffs = {tuple(mono): c for mono, c in poly.terms()}
-    out = []
-    for alpha in s.rows:
-        k = sum(alpha)
-        afact = math.prod(math.factorial(e) for e in alpha)
-        cond = coeffs.get(alpha, sp.Integer(0))
-        if s.model == "biased":
-            factor = sp.Rational(1, afact)
-        else:
-            factor = derivs[0][k] * s.scale / afact
-        out.append((alpha, cond, factor))
+    out = {}
+    kmin = lowest_degree(s.model)
+    for k in range(kmin, d + 1):
+        for alpha in itertools.product(range(k + 1), repeat=n):
+            if sum(alpha) != k:
+                continue
+            afact = math.prod(math.factorial(e) for e in alpha)
+            factor = sp.Rational(1, afact) if s.model == "biased" else derivs[0][k] * s.scale / afact
+            out[alpha] = (coeffs.get(alpha, sp.S.Zero), factor)
     return out
 
 
