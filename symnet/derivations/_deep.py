@@ -11,6 +11,8 @@ composition of :mod:`symnet.series`; :func:`symnet.derivations.derive` compares 
 
 from __future__ import annotations
 
+import math
+
 import sympy as sp
 
 from symnet.constructions._base import Construction
@@ -60,10 +62,32 @@ def _canonical_zero(value: sp.Expr, variables: tuple[sp.Symbol, ...]) -> bool:
 
 
 def _matrix_tex(mat: sp.MatrixBase, printer: ReadingPrinter) -> str:
-    if mat.rows <= MAX_PRINTED_MATRIX and mat.cols <= MAX_PRINTED_MATRIX:
-        return printer.doprint(sp.ImmutableMatrix(mat))
-    nonzero = sum(1 for v in mat if v != 0)
-    return f"W \\in \\mathbb{{R}}^{{{mat.rows} \\times {mat.cols}}}\\ (\\text{{{nonzero} nonzero entries}})"
+    """A weight matrix or bias vector: a common factor pulled out, constant vectors as c 1."""
+    entries = [sp.sympify(v) for v in mat]
+    nonzero = [v for v in entries if v != 0]
+    if not nonzero:
+        return "0"
+    if mat.cols == 1 and len(nonzero) == len(entries) and all(v == nonzero[0] for v in entries):
+        value = nonzero[0]
+        tex = printer.doprint(value)
+        return f"{tex}\\,\\mathbf{{1}}" if not value.is_Add else f"\\left({tex}\\right)\\mathbf{{1}}"
+    if mat.rows > MAX_PRINTED_MATRIX or mat.cols > MAX_PRINTED_MATRIX:
+        return (f"W \\in \\mathbb{{R}}^{{{mat.rows} \\times {mat.cols}}}\\ "
+                f"(\\text{{{len(nonzero)} nonzero entries}})")
+    lead = nonzero[0]
+    ratios = [sp.cancel(v / lead) for v in entries]
+    if all(r.is_Rational for r in ratios):
+        den = math.lcm(*(int(r.q) for r in ratios))
+        nums = [int(r * den) for r in ratios]
+        g = math.gcd(*nums)
+        factor = sp.cancel(lead * g / den)
+        inner = sp.ImmutableMatrix(mat.rows, mat.cols, [sp.Integer(n // g) for n in nums])
+        if factor == 1:
+            return printer.doprint(inner)
+        ftex = printer.doprint(factor)
+        ftex = f"\\left({ftex}\\right)" if factor.is_Add else ftex
+        return f"{ftex} {printer.doprint(inner)}"
+    return printer.doprint(sp.ImmutableMatrix(mat))
 
 
 class Deep:
@@ -195,9 +219,11 @@ class Deep:
                     continue
                 shown += 1
                 terms = {p: v for p, v in t.items() if p <= self.exact_through[index - 1]}
+                # the first layer's pre-activations are affine in the inputs: exact, no remainder
+                remainder = None if index == 1 and max(t, default=0) <= self.exact_through[0] else \
+                    self.exact_through[index - 1] + 1
                 rows.append(Row(Tex(f"z^{{({index})}}_{{{j}}}", f"z^({index})_{j}"),
-                                Expansion(terms, self.x, self.lam, remainder=self.exact_through[index - 1] + 1,
-                                          leading=const)))
+                                Expansion(terms, self.x, self.lam, remainder=remainder, leading=const)))
         why = ("The pre-activations $z^{(l)}_j$ of every hidden layer, as series in $\\lambda$ (identical rows "
                "shown once): each tends to a constant operating point, so the expansion of step 2 applies, and "
                "its series is substituted into the next layer.")
