@@ -141,7 +141,7 @@ def test_feasibility_with_network_input():
         feasibility(2, Network.single_hidden_layer(SIGNS2, [1] * 4, "exp", output_bias=1), model="bias-free")
     with pytest.raises(InvalidInput, match="differs"):
         feasibility(2, net, activation="tanh")
-    with pytest.raises(InvalidInput, match="2 inputs, the target x_1.x_2.x_3 has 3"):
+    with pytest.raises(InvalidInput, match=r"2 inputs, the target x_1\*x_2\*x_3 has 3"):
         feasibility(3, net)
 
 
