@@ -233,3 +233,26 @@ def test_plot_writes_an_image_and_refuses_to_overwrite(capsys, tmp_path):
     code, _, err = call(capsys, "plot", "multiplication-gate", "-o", str(tmp_path / "x.jpg"))
     assert code == 2 and ".png" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sweep.png"]
+
+
+@pytest.mark.parametrize("args, width", [
+    (("--n", "2"), 4),                                    # 2^n (LTR App. A)
+    (("--n", "2", "--model", "output-bias"), 3),          # without the k = 0 condition (MATH.md sec. 3)
+    (("--n", "2", "--activation", "square"), 2),          # the hypotheses fail: (u+v)^2 - (u-v)^2
+])
+def test_lower_bound(capsys, args, width):
+    code, out, err = call(capsys, "lower-bound", *args)
+    assert code == 0, err
+    assert f"): {width} [" in out.splitlines()[0]
+    assert "re-checked independently: OK" in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--n", "2", "--exponents", "1,1"), "exactly one of"),
+    ((), "exactly one of"),
+    (("--n", "2", "--model", "nonsense"), "unknown model 'nonsense'"),
+    (("--n", "2", "--expression", "eval('1')"), "formula"),
+])
+def test_lower_bound_errors(capsys, args, message):
+    code, _, err = call(capsys, "lower-bound", *args)
+    assert code == 2 and message in err
