@@ -449,7 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
         "a box, choosing lam unless --scale is given; the certificate is re-checked independently.",
         epilog="Examples:\n  symnet certify multiplication-gate --activation softplus --box 1 --eps 1e-6\n"
         "  symnet certify square-gate --activation tanh --bias 1 --box=-2:2 --eps 1e-4\n"
-        "A box starting with '-' must be written --box=-1:1.",
+        "A value starting with '-' is fine: --box -1:1 and --box=-1:1 both work.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_construction_options(p, "softplus")
     p.add_argument("--box", required=True, metavar="BOX",
@@ -479,9 +479,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_VALUE_OPTIONS = ("--box", "--bias", "--eps", "--scale", "--beta", "--expression", "--scales")
+
+
+def _attach_negative_values(argv: Sequence[str]) -> list[str]:
+    """``--box -1:1`` -> ``--box=-1:1``: argparse would read a value starting with '-' as an option."""
+    out: list[str] = []
+    items = list(argv)
+    i = 0
+    while i < len(items):
+        item = items[i]
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        if item in _VALUE_OPTIONS and nxt is not None and len(nxt) > 1 and nxt[0] == "-" and (
+                nxt[1].isdigit() or nxt[1] in ".(" or nxt[1:].startswith(("pi", "e", "log", "sqrt", "x"))):
+            out.append(f"{item}={nxt}")
+            i += 2
+            continue
+        out.append(item)
+        i += 1
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_attach_negative_values(sys.argv[1:] if argv is None else argv))
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE

@@ -210,6 +210,15 @@ def test_constructions_listing(capsys):
     assert code == 0 and "multiplication-gate" in out and "shallow-product" in out
 
 
+def test_negative_values_are_not_taken_for_options(capsys):
+    code, out, err = call(capsys, "derive", "multiplication-gate", "--activation", "softplus", "--bias", "-1/2",
+                          "--order", "2", "--text")
+    assert code == 0, err
+    code, out, err = call(capsys, "certify", "square-gate", "--activation", "softplus", "--box", "-1:1",
+                          "--eps", "1e-3")
+    assert code == 0, err
+
+
 def test_certify(capsys):
     code, out, err = call(capsys, "certify", "multiplication-gate", "--activation", "softplus", "--box", "1",
                           "--eps", "1e-4")
