@@ -120,8 +120,9 @@ class Float64Program:
                 raise PrecisionError(
                     "a weight or bias overflows float64 (|value| > 1.8e308); evaluate with mpmath instead"
                 )
-            self.layers.append((w, b, np.abs(w), np.abs(b), layer.activation))
-        self.width = max(w.shape[0] for w, *_ in self.layers)
+            self.layers.append((np.ascontiguousarray(w.T), b, np.ascontiguousarray(np.abs(w).T), np.abs(b),
+                                layer.activation))
+        self.width = max(wt.shape[1] for wt, *_ in self.layers)
 
     def run(self, points: np.ndarray, estimate: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
         """Values at the rows of ``points`` (shape (N, n_inputs)) and, if ``estimate``, the
@@ -145,10 +146,10 @@ class Float64Program:
     def _run_block(self, h: np.ndarray, estimate: bool):
         e = np.zeros_like(h) if estimate else None
         with np.errstate(over="ignore", invalid="ignore"):
-            for w, b, aw, ab, activation in self.layers:
-                z = h @ w.T + b
+            for wt, b, awt, ab, activation in self.layers:
+                z = _affine(h, wt, b)
                 if estimate:
-                    e = e @ aw.T + (w.shape[1] + 2) * (np.abs(h) @ aw.T + ab)
+                    e = _affine(e, awt, 0.0) + (wt.shape[0] + 2) * _affine(np.abs(h), awt, ab)
                 if activation is None:
                     h = z
                     continue
@@ -159,6 +160,18 @@ class Float64Program:
             e[~np.isfinite(h)] = np.inf
             e[np.isnan(e)] = np.inf
         return h, e
+
+
+#: Largest fan-in evaluated with einsum; beyond it the BLAS matrix product is used.
+EINSUM_FAN_IN = 32
+
+
+def _affine(h: np.ndarray, wt: np.ndarray, b: Any) -> np.ndarray:
+    """h @ wt + b. Networks of symnet have tiny fan-ins (2..n inputs per neuron), where a plain
+    einsum loop beats a BLAS call on tall-skinny matrices (and does not oversubscribe threads)."""
+    if wt.shape[0] <= EINSUM_FAN_IN:
+        return np.einsum("ij,jk->ik", h, wt) + b
+    return h @ wt + b
 
 
 def mpmath_prec_for(amplification: float, accuracy: float) -> int:
