@@ -31,6 +31,7 @@ from symnet.errors import InvalidInput, NotSmoothError, ShapeError
 from symnet.network import Network
 from symnet.series._algebra import Algebra
 from symnet.series._laurent import LamSeries, add_all, laurent_coefficients
+from symnet.series._single_layer import expand_single_layer
 
 __all__ = ["check_order", "check_variables", "expand_network", "series_terms"]
 
@@ -185,6 +186,9 @@ def expand_network(network: Network, order: int, scale: sp.Symbol,
     clash = set(variables) & free
     if clash:
         raise InvalidInput(f"the variables {sorted(map(str, clash))} also appear in the network's weights")
+    fast = expand_single_layer(network, order, scale, variables)  # power sums (single hidden layer)
+    if fast is not None:
+        return fast
     layers = network.layers
     # Laurent expansions of every entry (valuation first; non-polynomial ones are refined below).
     expansions = []
