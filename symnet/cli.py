@@ -80,6 +80,13 @@ def _exponents(text: str) -> tuple[int, ...]:
     return values
 
 
+def _names(text: str) -> tuple[str, ...]:
+    names = tuple(p for p in text.replace(" ", "").split(",") if p)
+    if not names or not all(n.isidentifier() for n in names):
+        raise argparse.ArgumentTypeError(f"expected variable names such as x,y, got {text!r}")
+    return names
+
+
 def _box(text: str, dims: int) -> list[tuple[Any, Any]]:
     """``R`` (the box [-R, R]^d), ``LOW:HIGH`` (every input) or ``L1:H1,L2:H2,...``."""
     parts = [p for p in text.replace(" ", "").split(",") if p]
@@ -108,7 +115,9 @@ class ConstructionSpec:
 
     function: str
     summary: str
-    needs: tuple[str, ...] = ()  # "n", "exponents", "k"
+    needs: tuple[str, ...] = ()  # CLI options it requires: "n", "exponents", "k", "target", "m"
+    #: CLI option -> the function's parameter name, where they differ
+    rename: tuple[tuple[str, str], ...] = ()
 
 
 CONSTRUCTIONS: dict[str, ConstructionSpec] = {
@@ -123,7 +132,13 @@ CONSTRUCTIONS: dict[str, ConstructionSpec] = {
                                  ("exponents",)),
     "binary-product": ConstructionSpec("binary_product", "product of k bits with one sigmoid (MATH.md sec. 5)",
                                        ("k",)),
+    "polynomial": ConstructionSpec("polynomial", "a polynomial from product, square and copy gates (MATH.md sec. 5)",
+                                   ("target", "variables"), (("target", "expr"),)),
+    "yarotsky-square": ConstructionSpec("yarotsky_square", "x^2 on [0, 1] by Yarotsky's ReLU network (MATH.md sec. 8)",
+                                        ("m",)),
 }
+
+_EXAMPLES = {"exponents": "--exponents 2,1", "target": "--target 'x**2 - 2*x*y'", "variables": "--variables x,y"}
 
 
 def _construction_key(name: str) -> str:
@@ -155,12 +170,12 @@ def build_construction(args: argparse.Namespace, default_activation: str = "gene
         raise Unavailable(f"the construction {key!r} ({spec.function}) is not available in this version of symnet")
     params = inspect.signature(func).parameters
     kwargs: dict[str, Any] = {}
+    rename = dict(spec.rename)
     for need in spec.needs:
         value = getattr(args, need, None)
         if value is None:
-            raise InvalidInput(f"the construction {key!r} needs --{need} (e.g. "
-                               f"{'--exponents 2,1' if need == 'exponents' else f'--{need} 3'})")
-        kwargs[need] = value
+            raise InvalidInput(f"the construction {key!r} needs --{need} (e.g. {_EXAMPLES.get(need, f'--{need} 3')})")
+        kwargs[rename.get(need, need)] = value
     if "activation" in params:
         kwargs["activation"] = _activation(args, default_activation)
     elif getattr(args, "activation", None) or getattr(args, "expression", None):
@@ -189,6 +204,9 @@ def _add_construction_options(p: argparse.ArgumentParser, default_activation: st
     p.add_argument("--k", type=_positive_int, metavar="K", help="number of bits (binary-product)")
     p.add_argument("--exponents", type=_exponents, metavar="R1,R2,...", help="exponents of a monomial, e.g. 2,1")
     p.add_argument("--beta", metavar="BETA", help="steepness of binary-product's sigmoid")
+    p.add_argument("--target", metavar="POLYNOMIAL", help="the polynomial (polynomial), e.g. 'x**2 - 2*x*y + 3'")
+    p.add_argument("--variables", type=_names, metavar="X,Y,...", help="its variables, in order (polynomial)")
+    p.add_argument("--m", type=_positive_int, metavar="M", help="the depth parameter (yarotsky-square)")
 
 
 # -- commands ------------------------------------------------------------------------------------------
