@@ -165,6 +165,11 @@ def test_tampered_certificates_do_not_check():
     bigger = multiplication_gate(activations.get("softplus")).at_scale(cert.scale * 4)
     with pytest.raises(CertificateError):
         dataclasses.replace(cert, network=bigger, construction=None).check()
+    bits = certify(binary_product(2, beta=40), [(0, 1)] * 2, eps=1e-8, points="corners")
+    with pytest.raises(CertificateError, match="not the certified points"):
+        dataclasses.replace(bits, points=((0, 0), (1, 1))).check()
+    with pytest.raises(CertificateError, match="above eps"):
+        dataclasses.replace(bits, network=binary_product(2, beta=10).network).check()
     with pytest.raises(CertificateError, match="mpmath measures"):
         shrunk = tuple(dataclasses.replace(cell, bound=cell.bound * half**40) for cell in cert.cells)
         dataclasses.replace(cert, cells=shrunk, bound_exact=cert.bound_exact * half**40,
@@ -252,6 +257,8 @@ def test_bad_inputs():
         certify(c, eps=1e-3, points=[(0, 1, 2)])
     with pytest.raises(InvalidInput, match="corners"):
         certify(c, eps=1e-3, points="corners")
+    with pytest.raises(InvalidInput, match="not both"):
+        certify(c, BOX, eps=1e-3, points=[(0, 0)])
     with pytest.raises(InvalidInput, match="concrete activation"):
         certify(multiplication_gate(activations.generic()), BOX, eps=1e-3)
     with pytest.raises(InvalidInput, match="scale is fixed"):

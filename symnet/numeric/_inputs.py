@@ -55,8 +55,8 @@ def as_scale(value: Any, what: str = "scale") -> sp.Expr:
     return number
 
 
-def _check_concrete(network: Network, name: str) -> None:
-    for act in network.activations:
+def _check_concrete(acts: Any, name: str) -> None:
+    for act in acts:
         if act.is_generic:
             raise InvalidInput(
                 f"{name}: numeric work needs a concrete activation, but the network uses the generic "
@@ -73,8 +73,7 @@ def resolve(obj: Any, scale: Any = None) -> Problem:
     """
     if isinstance(obj, Construction):
         name = obj.name
-        if obj.activation.is_generic:
-            _check_concrete(Network.single_hidden_layer([[1]], [1], obj.activation), name)
+        _check_concrete([obj.activation], name)
         network = obj.network
         target, variables, lam = obj.target, tuple(obj.variables), obj.scale
     elif isinstance(obj, Network):
@@ -87,7 +86,7 @@ def resolve(obj: Any, scale: Any = None) -> Problem:
             f"expected a symnet Construction or Network, got {type(obj).__name__}; build one with "
             "symnet.constructions (e.g. multiplication_gate) or Network.single_hidden_layer"
         )
-    _check_concrete(network, name)
+    _check_concrete(network.activations, name)
     exact_scale = None
     if lam is not None and lam in network.free_symbols:
         if scale is None:

@@ -151,7 +151,9 @@ def corners(box: Any) -> tuple[tuple[sp.Rational, ...], ...]:
     >>> corners([(0, 1), (0, 1)])
     ((0, 0), (0, 1), (1, 0), (1, 1))
     """
-    exact = as_box(box, len(box)) if isinstance(box, Sequence) else as_box(box, -1)
+    if isinstance(box, (str, bytes)) or not isinstance(box, Sequence):
+        raise InvalidInput(f"box must be a sequence of (low, high) pairs, got {type(box).__name__}")
+    exact = as_box(box, len(box))
     d = len(exact)
     return tuple(tuple(exact[i][(j >> (d - 1 - i)) & 1] for i in range(d)) for j in range(2**d))
 
@@ -364,6 +366,8 @@ def certify(
         if points != "corners" or exact_box is None:
             raise InvalidInput('points must be a sequence of points, or "corners" together with a box')
         point_set = corners(exact_box)
+    elif points is not None and exact_box is not None:
+        raise InvalidInput('give either a box or points (or points="corners" with a box), not both')
     else:
         point_set = _exact_points(points, d) if points is not None else None
     target = Polynomial(construction.target, construction.variables)
@@ -583,9 +587,11 @@ def _check(cert: Certificate) -> None:
     target = Polynomial(cert.target, cert.variables)
     prec = cert.precision + 64
     if cert.method == "ball arithmetic at points":
-        recorded = {c.box: c.bound for c in cert.cells}
-        if cert.points is None or len(recorded) != len(set(cert.points)):
+        recorded = {c.box for c in cert.cells}
+        if cert.points is None or recorded != {tuple((v, v) for v in p) for p in cert.points}:
             raise CertificateError(fail + "the cells are not the certified points")
+        if max(c.bound for c in cert.cells) != cert.bound_exact:
+            raise CertificateError(fail + "the recorded bound is not the largest point bound")
         arb_net = _ArbNetwork(cert.network, prec)
         for p in cert.points:
             b = _upper(_point_value(arb_net, target, p))
