@@ -214,7 +214,7 @@ def test_negative_values_are_not_taken_for_options(capsys):
     code, out, err = call(capsys, "derive", "multiplication-gate", "--activation", "softplus", "--bias", "-1/2",
                           "--order", "2", "--text")
     assert code == 0, err
-    code, out, err = call(capsys, "certify", "square-gate", "--activation", "softplus", "--box", "-1:1",
+    code, _, err = call(capsys, "certify", "square-gate", "--activation", "softplus", "--box", "-1:1",
                           "--eps", "1e-3")
     assert code == 0, err
 
@@ -265,3 +265,14 @@ def test_lower_bound(capsys, args, width):
 def test_lower_bound_errors(capsys, args, message):
     code, _, err = call(capsys, "lower-bound", *args)
     assert code == 2 and message in err
+
+
+def test_derive_polynomial_target_goes_through_the_whitelist(capsys, tmp_path):
+    code, out, err = call(capsys, "derive", "polynomial", "--target", "x**2 - 2*x*y + 3", "--variables", "x,y",
+                          "--activation", "exp", "--order", "2", "--text")
+    assert code == 0, err
+    assert "N - (x**2 - 2*x*y + 3)" in out
+    marker = tmp_path / "PWNED"
+    payload = "__import__('os').system('touch " + str(marker) + "')"
+    code, _, err = call(capsys, "derive", "polynomial", "--target", payload, "--variables", "x", "--order", "1")
+    assert code == 2 and "formula" in err and not marker.exists()
