@@ -211,7 +211,7 @@ def test_constructions_listing(capsys):
 
 
 def test_negative_values_are_not_taken_for_options(capsys):
-    code, out, err = call(capsys, "derive", "multiplication-gate", "--activation", "softplus", "--bias", "-1/2",
+    code, _, err = call(capsys, "derive", "multiplication-gate", "--activation", "softplus", "--bias", "-1/2",
                           "--order", "2", "--text")
     assert code == 0, err
     code, _, err = call(capsys, "certify", "square-gate", "--activation", "softplus", "--box", "-1:1",
