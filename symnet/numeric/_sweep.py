@@ -403,7 +403,7 @@ def optimal_scale(
         raise InvalidInput(f"{construction.name}: the error series vanishes through lam^8; no U-curve to optimise")
     order, lead = found
     d = len(construction.variables)
-    pts = sample_box([(-1, 1)] * d, points) if isinstance(points, int) else np.asarray(points, dtype=float)
+    pts = sample_box([(-1, 1)] * d, points) if isinstance(points, int) else as_points(points, d)
     q = Polynomial(sp.expand(lead / construction.scale**order), construction.variables)
     qmax = float(np.max(np.abs(q.numpy(pts))))
 
