@@ -1,0 +1,243 @@
+"""Shared helpers of the benchmark scripts: timings, isolation with a time limit, memory, tables, results.
+
+- :func:`best_of`: best-of-k wall-clock time (``time.perf_counter``) of a call, and its result.
+- :func:`isolated`: run a call in a child process with a time limit (a slow sympy baseline cannot
+  hang the run); the child times the call itself and reports its peak resident memory
+  (``resource.getrusage(...).ru_maxrss``). ``start_method="fork"`` (default) starts quickly, with
+  sympy's cache cleared in the child; ``"spawn"`` starts a fresh interpreter, so the peak memory
+  is that of the case alone (plus Python and the imported libraries): use it for memory figures.
+- :func:`traced_peak`: the peak of Python-level allocations (``tracemalloc``) of a call; it does
+  not see memory that C libraries (python-flint) allocate themselves, so the RSS figure of
+  :func:`isolated` is the one to compare with a memory budget.
+- :func:`text_table` / :func:`markdown_table`: aligned tables.
+- :class:`Results`: what a benchmark script measured, written as JSON (``--json PATH``) for
+  ``benchmarks/run_all.py``, which renders ``docs/benchmarks.md`` and the plot.
+
+Timings are noisy on a shared machine: every ratio is formed from two timings of the same run,
+and :func:`machine_load` records the load average next to them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing as mp
+import os
+import platform
+import resource
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "Isolated",
+    "Results",
+    "best_of",
+    "format_seconds",
+    "isolated",
+    "machine_load",
+    "markdown_table",
+    "text_table",
+    "traced_peak",
+]
+
+
+# -- timing -------------------------------------------------------------------------------------------
+
+def best_of(fn: Callable[[], Any], repeat: int = 3, setup: Callable[[], Any] | None = None) -> tuple[float, Any]:
+    """``(best seconds, last result)`` of ``repeat`` calls of ``fn()`` (``setup()`` untimed before each)."""
+    best, result = math.inf, None
+    for _ in range(max(1, repeat)):
+        if setup is not None:
+            setup()
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+@dataclass
+class Isolated:
+    """The outcome of :func:`isolated`."""
+
+    seconds: float | None  #: wall-clock time of the call in the child (None: limit reached or failed)
+    value: Any = None
+    peak_rss_mb: float | None = None  #: peak resident memory of the child process, MB
+    timed_out: bool = False
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.seconds is not None
+
+
+def _child(conn: Any, fn: Callable, args: tuple, clear_cache: bool) -> None:
+    try:
+        if clear_cache:
+            from sympy.core.cache import clear_cache as _clear
+
+            _clear()
+        start = time.perf_counter()
+        value = fn(*args)
+        seconds = time.perf_counter() - start
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        conn.send((seconds, value, rss, None))
+    except BaseException as err:  # reported to the parent, never raised in the child
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        conn.send((None, None, rss, f"{type(err).__name__}: {err}"))
+    finally:
+        conn.close()
+
+
+def isolated(fn: Callable, *args: Any, timeout: float | None = None, start_method: str = "fork") -> Isolated:
+    """Run ``fn(*args)`` in a child process, at most ``timeout`` seconds; see the module docstring.
+
+    ``fn`` must be a module-level function (picklable for ``"spawn"``) and its result picklable.
+    A child that exceeds the limit is killed (its own process only).
+    """
+    ctx = mp.get_context(start_method)
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, fn, args, start_method == "fork"), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        if parent.poll(timeout):
+            seconds, value, rss, error = parent.recv()
+            return Isolated(seconds, value, rss, False, error)
+        return Isolated(None, None, None, True, None)
+    except EOFError:
+        return Isolated(None, None, None, False, f"the child process died (exit code {proc.exitcode})")
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(10)
+        parent.close()
+
+
+def traced_peak(fn: Callable[[], Any]) -> tuple[float, Any]:
+    """``(peak MB of Python allocations, result)`` of ``fn()`` under tracemalloc."""
+    tracemalloc.start()
+    try:
+        result = fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20, result
+
+
+def machine_load() -> dict[str, Any]:
+    """Load averages, core count and versions: recorded next to every set of timings."""
+    load = os.getloadavg()
+    versions = {}
+    for name in ("sympy", "flint", "numpy", "mpmath"):
+        try:
+            versions[name] = __import__(name).__version__
+        except Exception:  # pragma: no cover - optional
+            versions[name] = "?"
+    cpu = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    return {"load_1_5_15": [round(v, 2) for v in load], "cores": os.cpu_count(), "cpu": cpu,
+            "python": platform.python_version(), **versions}
+
+
+# -- tables ---------------------------------------------------------------------------------------------
+
+def format_seconds(seconds: float | None, limit: float | None = None) -> str:
+    """``0.0123``, ``12.3`` ...; ``> limit`` for a run stopped at its limit; ``-`` when not run."""
+    if seconds is None:
+        return f"> {limit:.0f}" if limit is not None else "-"
+    if seconds >= 100:
+        return f"{seconds:.0f}"
+    if seconds >= 1:
+        return f"{seconds:.2f}"
+    return f"{seconds:.3g}" if seconds >= 1e-3 else f"{seconds:.2e}"
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return format_seconds(value)
+    return "-" if value is None else str(value)
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A right-aligned fixed-width table."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = [" ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True))]
+    lines += [" ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join(lines)
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A GitHub-flavoured markdown table (numbers right-aligned)."""
+    cells = [[_cell(v).replace("|", "\\|") for v in row] for row in rows]
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" for _ in headers) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in cells]
+    return "\n".join(out)
+
+
+# -- results ------------------------------------------------------------------------------------------
+
+def ratio_text(baseline: float | None, symnet: float | None, limit: float | None = None) -> str:
+    """``baseline / symnet`` as text (``> x`` when the baseline was stopped at ``limit``)."""
+    if symnet is None or symnet <= 0:
+        return "-"
+    if baseline is None:
+        return f"> {limit / symnet:,.0f}" if limit is not None else "-"
+    r = baseline / symnet
+    return f"{r:,.0f}" if r >= 10 else f"{r:.2f}"
+
+
+@dataclass
+class Results:
+    """What one benchmark script measured (one row of issue 7), saved as JSON for run_all.
+
+    ``headline`` entries are the comparisons against the target; ``tables`` are scaling tables
+    (already formatted cells); ``curves`` are ``{method: [[n, seconds or None], ...]}`` for the plot.
+    """
+
+    row: int
+    title: str
+    baseline: str
+    target: str
+    headline: list[dict] = field(default_factory=list)
+    tables: list[dict] = field(default_factory=list)
+    curves: dict[str, list] = field(default_factory=dict)
+    x_label: str = "n"
+    memory: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    load_before: dict = field(default_factory=machine_load)
+    load_after: dict | None = None
+
+    def add_headline(self, case: str, symnet: float | None, *, baseline: float | None = None,
+                     baseline_limit: float | None = None, target: str = "", met: bool | None = None,
+                     detail: str = "") -> None:
+        self.headline.append({"case": case, "baseline_s": baseline, "baseline_limit_s": baseline_limit,
+                              "symnet_s": symnet, "ratio": ratio_text(baseline, symnet, baseline_limit),
+                              "target": target, "met": met, "detail": detail})
+
+    def add_table(self, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        self.tables.append({"title": title, "headers": list(headers),
+                            "rows": [[_cell(v) for v in row] for row in rows]})
+
+    def add_point(self, method: str, x: float, seconds: float | None) -> None:
+        self.curves.setdefault(method, []).append([x, seconds])
+
+    def add_memory(self, case: str, peak_rss_mb: float | None, limit_mb: float = 4096, how: str = "") -> None:
+        self.memory.append({"case": case, "peak_rss_mb": peak_rss_mb, "limit_mb": limit_mb,
+                            "met": None if peak_rss_mb is None else peak_rss_mb < limit_mb, "how": how})
+
+    def save(self, path: str | None) -> None:
+        self.load_after = machine_load()
+        if not path:
+            return
+        tmp = f"{path}.tmp"
+        with open(tmp, "w") as f:
+            json.dump(self.__dict__, f, indent=1, default=str)
+        os.replace(tmp, path)
