@@ -36,7 +36,7 @@ import sympy as sp
 
 from symnet.activations import Activation
 from symnet.activations import get as get_activation
-from symnet.activations._activation import exact_number
+from symnet.activations._activation import check_dps, exact_number, mpmath_number
 from symnet.errors import InvalidInput, ShapeError
 
 __all__ = ["Layer", "Network", "input_symbols"]
@@ -55,8 +55,20 @@ def _exact_entry(value: Any, where: str) -> sp.Expr:
             raise InvalidInput(f"{where}: expected a number or expression, got {value}")
         if value.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
             raise InvalidInput(f"{where}: non-finite value {value}")
+        if value.is_extended_real is False or (value.has(sp.I) and value.is_extended_real is not True):
+            raise InvalidInput(f"{where}: weights and biases must be real, got {value}")
         return sp.Rational(str(value)) if isinstance(value, sp.Float) else value
     return exact_number(value, where)
+
+
+def _input_entry(value: Any, where: str) -> sp.Expr:
+    """A symbolic input: a sympy expression, an exact number, or a symbol name (never parsed)."""
+    if isinstance(value, str):
+        if value.isidentifier():
+            return sp.Symbol(value, real=True)
+        raise InvalidInput(f"{where}: a string input must be a symbol name, got {value[:40]!r} "
+                           "(formulas are not parsed here; build them with sympy)")
+    return _exact_entry(value, where) if isinstance(value, sp.Basic) else exact_number(value, where, allow_symbols=True)
 
 
 def _matrix(value: Any, rows: int | None, cols: int | None, what: str) -> sp.ImmutableMatrix:
@@ -156,9 +168,11 @@ class Network:
     See :meth:`single_hidden_layer` and :meth:`from_layers` for convenient constructors.
     """
 
-    __slots__ = ("layers", "_hash")
+    __slots__ = ("_hash", "layers")
 
     def __init__(self, layers: Sequence[Layer]):
+        if isinstance(layers, (str, bytes)) or not isinstance(layers, Iterable):
+            raise InvalidInput(f"a network needs a sequence of Layer objects, got {type(layers).__name__}")
         layers = tuple(layers)
         if not layers:
             raise InvalidInput("a network needs at least one (output) layer")
@@ -292,10 +306,12 @@ class Network:
         """The outputs as a column of sympy expressions in ``inputs`` (default x_1..x_n)."""
         if inputs is None:
             inputs = self.default_inputs()
+        if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Iterable):
+            raise InvalidInput(f"inputs must be a sequence of {self.n_inputs} values, got {type(inputs).__name__}")
         inputs = list(inputs)
         if len(inputs) != self.n_inputs:
             raise ShapeError(f"the network takes {self.n_inputs} inputs, got {len(inputs)}")
-        h = sp.ImmutableMatrix([sp.sympify(v) if not isinstance(v, sp.Basic) else v for v in inputs])
+        h = sp.ImmutableMatrix([_input_entry(v, f"input {i}") for i, v in enumerate(inputs)])
         for layer in self.layers:
             h = layer.apply(h)
         return h
@@ -314,15 +330,29 @@ class Network:
         """Substitute symbols in every weight and bias (e.g. ``{lam: Rational(1, 10)}``)."""
         if not isinstance(mapping, Mapping):
             raise InvalidInput(f"subs() needs a mapping symbol -> value, got {type(mapping).__name__}")
+        by_name = {s.name: s for s in self.free_symbols}
         clean = {}
         for k, v in mapping.items():
-            key = sp.Symbol(k, real=True) if isinstance(k, str) else k
+            if isinstance(k, str):
+                # A name means the network's symbol of that name, whatever its assumptions.
+                if k not in by_name:
+                    known = ", ".join(sorted(by_name)) or "none"
+                    raise InvalidInput(f"subs(): the network has no symbol named {k!r} (its symbols: {known})")
+                key = by_name[k]
+            else:
+                key = k
             if not isinstance(key, sp.Symbol):
-                raise InvalidInput(f"subs(): keys must be symbols, got {k!r}")
+                raise InvalidInput(f"subs(): keys must be symbols or symbol names, got {k!r}")
             clean[key] = _exact_entry(v, f"value for {key}")
-        return Network(
-            [Layer(layer.weights.xreplace(clean), layer.bias.xreplace(clean), layer.activation) for layer in self.layers]
-        )
+        layers = []
+        for i, layer in enumerate(self.layers, 1):
+            w, b = layer.weights.xreplace(clean), layer.bias.xreplace(clean)
+            for what, m in (("weights", w), ("bias", b)):
+                if m.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
+                    raise InvalidInput(f"subs(): the {what} of layer {i} become non-finite ({m.tolist()}); "
+                                       "a symbol was given a value where the network divides by zero")
+            layers.append(Layer(w, b, layer.activation))
+        return Network(layers)
 
     # -- numeric evaluation -------------------------------------------------------------
     def _require_numeric(self, what: str) -> None:
@@ -337,7 +367,22 @@ class Network:
                 raise InvalidInput(f"{what} needs a concrete activation, not the generic sigma")
 
     def _points(self, points: Any) -> tuple[np.ndarray, bool]:
-        arr = np.asarray(points, dtype=float)
+        if isinstance(points, (str, bytes)) or isinstance(points, bool):
+            raise InvalidInput(f"points must be numbers of shape (N, {self.n_inputs}), got {type(points).__name__}")
+        try:
+            raw = np.asarray(points)
+        except ValueError as err:  # ragged nested sequences
+            raise ShapeError(f"points must have shape (N, {self.n_inputs}) or ({self.n_inputs},): {err}") from None
+        if raw.dtype == bool or raw.dtype.kind in "USbcV":
+            raise InvalidInput(f"points must be real numbers, got an array of dtype {raw.dtype}")
+        if raw.dtype == object:
+            flat = raw.ravel().tolist()
+            if any(v is None or isinstance(v, (bool, str, bytes, complex, np.bool_)) for v in flat):
+                raise InvalidInput("points must be real numbers (found None, a bool, a string or a complex)")
+        try:
+            arr = np.asarray(raw, dtype=float)
+        except (TypeError, ValueError) as err:
+            raise InvalidInput(f"points must be real numbers: {err}") from None
         single = arr.ndim == 1
         if single:
             arr = arr[None, :]
@@ -376,15 +421,20 @@ class Network:
         self._require_numeric("mpmath evaluation")
         if isinstance(dps, bool) or not isinstance(dps, int) or dps < 5:
             raise InvalidInput(f"dps must be an int >= 5, got {dps!r}")
+        check_dps(dps)
+        if isinstance(point, (str, bytes)) or not isinstance(point, Iterable):
+            raise InvalidInput(f"mpmath() evaluates at one point: a sequence of {self.n_inputs} numbers, "
+                               f"got {type(point).__name__}")
         point = list(point)
         if len(point) != self.n_inputs:
             raise ShapeError(f"the network takes {self.n_inputs} inputs, got {len(point)}")
         with mpmath.workdps(dps + 10):
-            h = [to_mpf(v) for v in point]
+            h = [mpmath_number(v, f"point[{i}]") for i, v in enumerate(point)]
             for layer in self.layers:
                 w = [[to_mpf(layer.weights[i, j]) for j in range(layer.fan_in)] for i in range(layer.width)]
                 b = [to_mpf(v) for v in layer.bias]
-                h = [mpmath.fsum(wij * hj for wij, hj in zip(row, h)) + bi for row, bi in zip(w, b)]
+                h = [mpmath.fsum(wij * hj for wij, hj in zip(row, h, strict=True)) + bi
+                     for row, bi in zip(w, b, strict=True)]
                 if layer.activation is not None:
                     h = [layer.activation.mpmath(v) for v in h]
         with mpmath.workdps(dps):
@@ -423,7 +473,7 @@ class Network:
         if other.depth != self.depth:
             raise ShapeError(f"stacked networks must have the same depth: {self.depth} vs {other.depth}")
         layers = []
-        for i, (a, b) in enumerate(zip(self.layers, other.layers)):
+        for i, (a, b) in enumerate(zip(self.layers, other.layers, strict=True)):
             if a.activation != b.activation:
                 raise InvalidInput(
                     f"layer {i + 1}: activations differ ({a.activation!r} vs {b.activation!r}); "

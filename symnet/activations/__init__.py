@@ -20,9 +20,9 @@ from symnet.activations._activation import VARIABLE, Activation, DerivativeSymbo
 from symnet.activations._catalogue import from_expression, generic, get, names, polynomial
 
 __all__ = [
+    "VARIABLE",
     "Activation",
     "DerivativeSymbol",
-    "VARIABLE",
     "from_expression",
     "generic",
     "get",

@@ -17,17 +17,19 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from symnet.activations._jets import Singularity, jets
+from symnet.activations._jets import Singularity, TooComplex, jets
 from symnet.activations._numeric import to_mpmath_function, to_numpy_function
-from symnet.errors import InvalidInput, NotSmoothError
+from symnet.errors import InvalidInput, NotSmoothError, TooLargeError
 
-__all__ = ["Activation", "DerivativeSymbol", "VARIABLE", "exact_number"]
+__all__ = ["VARIABLE", "Activation", "DerivativeSymbol", "check_dps", "exact_number", "mpmath_number"]
 
 #: The variable in which every concrete activation's formula is written.
 VARIABLE = sp.Symbol("x", real=True)
 
 #: Largest derivative order symnet computes for a concrete activation.
 MAX_ORDER = 400
+#: Most decimal digits of an mpmath evaluation (beyond this, a single evaluation takes minutes).
+MAX_DPS = 20000
 
 
 class DerivativeSymbol(sp.Symbol):
@@ -97,6 +99,8 @@ def exact_number(value: Any, what: str = "value", allow_symbols: bool = False) -
             raise InvalidInput(f"{what} must be a number, got {type(value).__name__} {value}")
         if value.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
             raise InvalidInput(f"{what} must be finite, got {value}")
+        if value.is_extended_real is False or (value.has(sp.I) and value.is_extended_real is not True):
+            raise InvalidInput(f"{what} must be a real number, got {value}")
         if value.free_symbols and not allow_symbols:
             names = ", ".join(sorted(str(s) for s in value.free_symbols))
             raise InvalidInput(f"{what} must be a number, but {value} contains the symbol(s) {names}")
@@ -104,6 +108,44 @@ def exact_number(value: Any, what: str = "value", allow_symbols: bool = False) -
             return sp.Rational(str(value))
         return value
     raise InvalidInput(f"{what} must be an exact number (int, Fraction, sympy number), got {type(value).__name__}")
+
+
+def mpmath_number(value: Any, what: str = "value") -> mpmath.mpf:
+    """A finite real number as an mpf at the current mpmath precision, or :class:`InvalidInput`.
+
+    Exact values (int, Fraction, sympy numbers such as ``sqrt(2)``) are rounded once, at the
+    working precision; floats and mpf are taken as they are; decimal strings (``"0.1"``) are
+    read by mpmath at the working precision. Bools, NaN, infinities, complex numbers and symbols
+    are rejected.
+    """
+    if isinstance(value, bool) or isinstance(value, np.bool_):
+        raise InvalidInput(f"{what} must be a number, got the bool {value!r}")
+    if isinstance(value, mpmath.mpf):
+        out = value
+    elif isinstance(value, str):
+        try:
+            out = mpmath.mpf(value.strip())
+        except (ValueError, TypeError):
+            raise InvalidInput(f"{what} must be a number; the string {value[:40]!r} is not a decimal number") from None
+    elif isinstance(value, (float, np.floating)):
+        out = mpmath.mpf(float(value))
+    else:
+        exact = exact_number(value, what)
+        if exact.is_Rational:
+            out = mpmath.mpf(int(exact.p)) / int(exact.q)
+        else:
+            out = mpmath.mpf(sp.N(exact, mpmath.mp.dps + 10))
+    if not mpmath.isfinite(out):
+        raise InvalidInput(f"{what} must be finite, got {out}")
+    return out
+
+
+def check_dps(dps: Any) -> int:
+    if isinstance(dps, bool) or not isinstance(dps, (int, np.integer)) or dps < 1:
+        raise InvalidInput(f"dps (decimal digits) must be a positive int, got {dps!r}")
+    if dps > MAX_DPS:
+        raise TooLargeError(f"dps = {dps} decimal digits is beyond symnet's limit of {MAX_DPS}")
+    return int(dps)
 
 
 def _check_order(k: Any) -> int:
@@ -135,6 +177,9 @@ class Activation:
     numpy_function : callable, optional
         A vectorised numpy implementation (numerically stable), used instead of one generated
         from ``expr``.
+    mpmath_function : callable, optional
+        An mpmath implementation (accurate at the working precision, e.g. free of cancellation),
+        used instead of one generated from ``expr``.
 
     Examples
     --------
@@ -146,7 +191,7 @@ class Activation:
     -2
     """
 
-    __slots__ = ("name", "expr", "description", "_numpy", "_mpmath", "__weakref__")
+    __slots__ = ("__weakref__", "_mpmath", "_numpy", "description", "expr", "name")
 
     def __init__(
         self,
@@ -154,12 +199,17 @@ class Activation:
         expr: sp.Expr | None,
         description: str = "",
         numpy_function: Callable[[np.ndarray], np.ndarray] | None = None,
+        mpmath_function: Callable[[Any], Any] | None = None,
     ):
         if not isinstance(name, str) or not name:
             raise InvalidInput(f"an activation needs a non-empty str name, got {name!r}")
         if expr is not None:
             if not isinstance(expr, sp.Expr):
-                raise InvalidInput(f"activation {name!r}: formula must be a sympy expression, got {type(expr).__name__}")
+                raise InvalidInput(
+                    f"activation {name!r}: formula must be a sympy expression, got {type(expr).__name__}"
+                )
+            # Any symbol named x (whatever its assumptions) is the variable.
+            expr = expr.xreplace({s: VARIABLE for s in expr.free_symbols if s.name == VARIABLE.name})
             extra = expr.free_symbols - {VARIABLE}
             if extra:
                 raise InvalidInput(
@@ -170,7 +220,7 @@ class Activation:
         self.expr = expr
         self.description = description
         self._numpy = numpy_function
-        self._mpmath: Callable | None = None
+        self._mpmath: Callable | None = mpmath_function
 
     # -- identity -------------------------------------------------------------------------
     @property
@@ -249,6 +299,9 @@ class Activation:
 
         The generic activation is smooth everywhere by assumption. For a concrete activation
         the one-sided Taylor jets at the point are compared through ``order`` (default 40).
+        A formula without ``max``, ``min`` or ``abs`` is analytic wherever it is defined (every
+        other whitelisted function is analytic on its real domain), so for it the value at the
+        point decides.
         """
         order = _check_order(order)
         p = self._point(point)
@@ -256,6 +309,8 @@ class Activation:
             return True
         if p.free_symbols:
             raise InvalidInput(f"activation {self.name!r}: is_smooth_at needs a numeric point, got {p}")
+        if not self.expr.has(sp.Max, sp.Min, sp.Abs):
+            order = 0
         try:
             _derivatives(self.name, self.expr, p, order)
         except NotSmoothError:
@@ -264,8 +319,11 @@ class Activation:
 
     # -- evaluation -----------------------------------------------------------------------
     def __call__(self, z: Any) -> sp.Expr:
-        """sigma applied to a sympy expression (a symbolic pre-activation)."""
-        z = sp.sympify(z) if isinstance(z, (int, Fraction)) else z
+        """sigma applied to a sympy expression (a symbolic pre-activation) or an exact number."""
+        if not isinstance(z, sp.Basic):
+            z = exact_number(z, f"the argument of activation {self.name!r}", allow_symbols=True)
+        elif not isinstance(z, sp.Expr):
+            raise InvalidInput(f"activation {self.name!r} applies to expressions, got {type(z).__name__}")
         if self.is_generic:
             return sp.Function("sigma")(z)
         return self.expr.xreplace({VARIABLE: z})
@@ -279,15 +337,20 @@ class Activation:
         return self._numpy(np.asarray(z, dtype=float))
 
     def mpmath(self, z: Any, dps: int | None = None) -> Any:
-        """sigma evaluated with mpmath (at ``dps`` decimal digits if given, else mpmath's context)."""
+        """sigma evaluated with mpmath (at ``dps`` decimal digits if given, else mpmath's context).
+
+        ``z`` is a finite real number: exact (int, Fraction, sympy) values are rounded once at
+        the working precision (see :func:`mpmath_number`).
+        """
         if self.is_generic:
             raise InvalidInput("the generic activation has no numeric values; pick a concrete one")
         if self._mpmath is None:
             self._mpmath = to_mpmath_function(self.expr, VARIABLE)
+        what = f"activation {self.name!r}: the point"
         if dps is None:
-            return self._mpmath(mpmath.mpf(z) if not isinstance(z, mpmath.mpf) else z)
-        with mpmath.workdps(dps):
-            return self._mpmath(mpmath.mpf(z))
+            return self._mpmath(mpmath_number(z, what))
+        with mpmath.workdps(check_dps(dps)):
+            return self._mpmath(mpmath_number(z, what))
 
     def latex(self) -> str:
         """LaTeX for sigma(x)."""
@@ -300,6 +363,10 @@ class Activation:
 def _derivatives(name: str, expr: sp.Expr, point: sp.Expr, k: int) -> tuple[sp.Expr, ...]:
     try:
         j = jets(expr, VARIABLE, point, k)
+    except TooComplex as err:
+        raise TooLargeError(
+            f"activation {name!r} at x = {point}: {err}; use a simpler formula or point"
+        ) from None
     except Singularity as err:
         raise NotSmoothError(
             f"activation {name!r} has no Taylor expansion at x = {point}: {err}. "

@@ -21,15 +21,30 @@ differentiation (J. C. P. Miller; Griewank and Walther, *Evaluating Derivatives*
 Non-smooth nodes (``Max``, ``Min``, ``Abs``) are handled exactly: at a point where the branches
 tie, the jet is computed separately from the right (t -> 0+) and from the left (t -> 0-), and
 the k-th derivative exists exactly when the two one-sided jets agree through order k.
+
+Coefficient arithmetic. Every coefficient is a rational function, with rational coefficients,
+of finitely many constants: the values at the point of the transcendental and algebraic nodes
+(``exp(1/2)``, ``tanh(1/3)``, ``sqrt(3)``, ``log(2)``, ...). The jets are therefore computed in
+the field ``QQ(g_1, ..., g_m)`` of sympy's polys layer (``QQ`` itself, i.e. flint rationals, when
+there are no such constants), with one generator per constant, and converted to sympy
+expressions once at the end. All exponentials ``exp(c A)`` with rational ``c`` along one
+direction ``A`` share the generator ``exp(A/L)`` (``L`` the common denominator), so that
+``exp(1/2)**2`` and ``E`` are the same element. Doing the same with sympy expressions and
+``cancel``/``radsimp`` at every step costs time exponential in the order at any point where a
+constant such as ``E`` appears (``sigmoid.derivative(12, at=1)`` took minutes). Zero tests and
+signs (divisions, logarithms, branch choices) are decided on the exact value, so algebraic
+relations between generators (``sqrt(3)**2 = 3``) never make a decision wrong.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from math import lcm
+from typing import Any
 
 import sympy as sp
 
-__all__ = ["OneSidedJets", "jets", "Singularity"]
+__all__ = ["OneSidedJets", "Singularity", "TooComplex", "canon", "is_zero", "jets"]
 
 Jet = list  # list[sp.Expr], coefficients c_0..c_N
 
@@ -38,16 +53,23 @@ class Singularity(Exception):
     """Internal: the expression is not defined or not differentiable at the point."""
 
 
+class TooComplex(Singularity):
+    """Internal: the expansion would need more distinct constants than symnet allows."""
+
+
 @dataclass(frozen=True)
 class OneSidedJets:
     """The Taylor coefficients of f(p + t) for t -> 0- (``left``) and t -> 0+ (``right``)."""
 
     left: tuple
     right: tuple
+    agree: int | None = field(default=None, compare=False, repr=False)
 
     def agree_through(self) -> int:
         """The largest k with left[j] == right[j] for all j <= k (-1 if even c_0 differs)."""
-        for k, (a, b) in enumerate(zip(self.left, self.right)):
+        if self.agree is not None:
+            return self.agree
+        for k, (a, b) in enumerate(zip(self.left, self.right, strict=False)):
             if not is_zero(a - b):
                 return k - 1
         return len(self.left) - 1
@@ -70,6 +92,11 @@ def is_zero(c: sp.Expr) -> bool:
     """Exact zero test for a coefficient (numeric evaluation only to rule zero out)."""
     if c.is_Rational:
         return c == 0
+    if c.is_number and not c.has(sp.I):
+        if _clearly_nonzero(c):
+            return False
+        if _normal_form_is_zero(c):
+            return True
     c = canon(c)
     if c == 0:
         return True
@@ -77,10 +104,43 @@ def is_zero(c: sp.Expr) -> bool:
     if z is not None:
         return bool(z)
     if c.is_number:
-        if abs(c.evalf(60)) > sp.Float("1e-50"):
+        if _clearly_nonzero(c):
             return False
+        # Constants of different kinds (tanh(1/2) and E, sin(1) and cos(1)) are related through
+        # exp: rewriting in exp and cancelling decides most ties quickly; simplify is the last resort.
+        if c.has(sp.tanh, sp.sinh, sp.cosh, sp.sin, sp.cos) and sp.cancel(sp.expand(c.rewrite(sp.exp))) == 0:
+            return True
         return bool(sp.simplify(c) == 0) or bool(c.equals(0))
     return bool(sp.simplify(c) == 0)
+
+
+def _normal_form_is_zero(c: sp.Expr) -> bool:
+    """True if the real number ``c`` is 0 in the normal form of the jet field (see the module
+    docstring): exponentials along one direction share a generator, quadratic surds are reduced,
+    and hyperbolic functions are rewritten in exp. False means "not shown", not "nonzero"."""
+    if c.has(sp.tanh, sp.sinh, sp.cosh, sp.coth):
+        c = c.rewrite(sp.exp)
+    constants = _Constants()
+    try:
+        for _ in range(4 * MAX_GENERATORS):
+            dom = _Domain(constants)
+            try:
+                element = dom.from_expr(c)
+            except _NewConstants:
+                continue
+            return element == 0 or (dom.ring is not None and dom._to_field(element) == 0)
+    except Singularity:
+        return False
+    return False  # pragma: no cover
+
+
+def _clearly_nonzero(c: sp.Expr) -> bool:
+    """True if a 60-digit evaluation of the number ``c`` is far from 0 (then it is not 0)."""
+    try:
+        v = c.evalf(60)
+    except (TypeError, ValueError, ArithmeticError):  # pragma: no cover - evalf trouble
+        return False
+    return bool(v.is_number and abs(v) > sp.Float("1e-50"))
 
 
 def _sign(c: sp.Expr) -> int:
@@ -98,162 +158,562 @@ def _sign(c: sp.Expr) -> int:
     raise Singularity(f"cannot decide the sign of {c}")
 
 
-def _mul(a: Jet, b: Jet) -> Jet:
-    n = len(a)
-    return [canon(sp.Add(*[a[j] * b[k - j] for j in range(k + 1)])) for k in range(n)]
+# -- the coefficient field ----------------------------------------------------------------------
+
+#: Most generators (distinct constants) a jet computation may introduce.
+MAX_GENERATORS = 40
+#: Largest common denominator of the rational multiples of one exponential direction.
+MAX_EXP_DENOMINATOR = 720
 
 
-def _div(u: Jet, v: Jet) -> Jet:
-    if is_zero(v[0]):
-        raise Singularity("division by an expression that vanishes at the point")
-    g: Jet = []
-    for k in range(len(u)):
-        g.append(canon((u[k] - sp.Add(*[v[j] * g[k - j] for j in range(1, k + 1)])) / v[0]))
-    return g
+class _NewConstants(Exception):
+    """Internal: a value introduced constants the current field lacks; rebuild and restart."""
 
 
-def _exp(f: Jet) -> Jet:
-    g = [canon(sp.exp(f[0]))]
-    for k in range(1, len(f)):
-        g.append(canon(sp.Add(*[j * f[j] * g[k - j] for j in range(1, k + 1)]) / k))
-    return g
+def _exp_terms(arg: sp.Expr) -> list[tuple[sp.Expr, sp.Rational]]:
+    """``arg`` as ``sum c_i A_i`` with rational ``c_i`` (``A = 1`` for the rational part)."""
+    const, terms = arg.as_coeff_add()
+    out = [(sp.S.One, const)] if const != 0 else []
+    for t in terms:
+        c, a = t.as_coeff_Mul()
+        if not c.is_Rational:
+            c, a = sp.S.One, t
+        out.append((a, c))
+    return out
 
 
-def _log(f: Jet) -> Jet:
-    if is_zero(f[0]):
-        raise Singularity("log of an expression that vanishes at the point")
-    g = [canon(sp.log(f[0]))]
-    for k in range(1, len(f)):
-        s = sp.Add(*[j * g[j] * f[k - j] for j in range(1, k)]) / k
-        g.append(canon((f[k] - s) / f[0]))
-    return g
+class _Constants:
+    """The registry of constants (generators) met so far: atoms and exponential directions."""
+
+    def __init__(self) -> None:
+        self.atoms: set[sp.Expr] = set()
+        self.directions: dict[sp.Expr, int] = {}  # A -> common denominator L (generator exp(A/L))
+
+    def scan(self, e: sp.Expr, new: list) -> None:
+        if e.is_Rational:
+            return
+        if e.is_Add or e.is_Mul:
+            for a in e.args:
+                self.scan(a, new)
+        elif e.is_Pow and e.exp.is_Integer:
+            self.scan(e.base, new)
+        elif e.is_Pow and e.exp.is_Rational:
+            atom = sp.Pow(e.base, sp.Rational(1, e.exp.q))
+            if atom not in self.atoms:
+                new.append(atom)
+        elif e is sp.E or isinstance(e, sp.exp):
+            for a, c in _exp_terms(e.args[0] if isinstance(e, sp.exp) else sp.S.One):
+                old = self.directions.get(a)
+                if old is None or old % c.q:
+                    new.append(("exp", a, c.q))
+        elif not e.is_number:
+            raise Singularity(f"symnet cannot expand the non-constant value {e}")
+        elif e not in self.atoms:
+            new.append(e)
+
+    def register(self, new: list) -> None:
+        for item in new:
+            if isinstance(item, tuple):
+                _, a, q = item
+                self.directions[a] = lcm(self.directions.get(a, 1), q)
+                if self.directions[a] > MAX_EXP_DENOMINATOR:
+                    raise TooComplex(f"the exponentials along {a} need a common denominator beyond "
+                                      f"{MAX_EXP_DENOMINATOR}")
+            else:
+                self.atoms.add(item)
+        if len(self.atoms) + len(self.directions) > MAX_GENERATORS:
+            raise TooComplex(f"the expansion involves more than {MAX_GENERATORS} distinct constants")
 
 
-def _pow(f: Jet, a: sp.Expr) -> Jet:
-    if a.is_Integer and a >= 0:
-        result = [sp.Integer(1)] + [sp.Integer(0)] * (len(f) - 1)
-        base, e = f, int(a)
-        while e:
-            if e & 1:
-                result = _mul(result, base)
-            e >>= 1
-            if e:
-                base = _mul(base, base)
-        return result
-    if a.is_Integer:
-        one = [sp.Integer(1)] + [sp.Integer(0)] * (len(f) - 1)
-        return _div(one, _pow(f, -a))
-    if is_zero(f[0]):
-        raise Singularity(f"non-integer power {a} of an expression that vanishes at the point")
-    g = [canon(f[0] ** a)]
-    for k in range(1, len(f)):
-        s = sp.Add(*[((a + 1) * j - k) * f[j] * g[k - j] for j in range(1, k + 1)])
-        g.append(canon(s / (k * f[0])))
-    return g
+class _Element:
+    """A coefficient ``n / (D_1^e_1 ... D_r^e_r)``: a polynomial over QQ in the generators, over a
+    product of powers of the domain's registered denominators (the values divided by so far).
+
+    Sums and products never compute a gcd (that is what makes the recurrences fast); the
+    fraction is cancelled once, when the coefficient is converted to a sympy expression.
+    """
+
+    __slots__ = ("dom", "e", "n")
+
+    def __init__(self, dom: _Domain, n: Any, e: tuple = ()):
+        self.dom, self.n, self.e = dom, n, e
+
+    def _coerce(self, other: Any) -> _Element:
+        if isinstance(other, _Element):
+            return other
+        return _Element(self.dom, self.dom.ring(other))
+
+    def __add__(self, other: Any) -> _Element:
+        other = self._coerce(other)
+        if self.e == other.e:
+            return _Element(self.dom, self.n + other.n, self.e)
+        if not other.n:
+            return self
+        if not self.n:
+            return other
+        e = self.dom.common(self.e, other.e)
+        return _Element(self.dom, self.n * self.dom.lift(self.e, e) + other.n * self.dom.lift(other.e, e), e)
+
+    __radd__ = __add__
+
+    def __neg__(self) -> _Element:
+        return _Element(self.dom, -self.n, self.e)
+
+    def __sub__(self, other: Any) -> _Element:
+        return self + (-self._coerce(other))
+
+    def __rsub__(self, other: Any) -> _Element:
+        return self._coerce(other) + (-self)
+
+    def __mul__(self, other: Any) -> _Element:
+        if not isinstance(other, _Element):
+            return _Element(self.dom, self.n * self.dom.ring.domain.convert(other), self.e)
+        e = self.dom.add_exponents(self.e, other.e)
+        return _Element(self.dom, self.dom.reduce(self.n * other.n), e)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Any) -> _Element:
+        if isinstance(other, _Element):
+            return self * other.inverse()
+        return _Element(self.dom, self.n.quo_ground(self.dom.ring.domain.convert(other)), self.e)
+
+    def __rtruediv__(self, other: Any) -> _Element:
+        return self.inverse() * other
+
+    def __pow__(self, k: int) -> _Element:
+        if k < 0:
+            return self.inverse() ** (-k)
+        out = _Element(self.dom, self.dom.ring.one)
+        base = self
+        while k:
+            if k & 1:
+                out = out * base
+            k >>= 1
+            if k:
+                base = base * base
+        return out
+
+    def __eq__(self, other: Any) -> bool:
+        if isinstance(other, _Element):
+            return not (self - other).n
+        if other == 0:
+            return not self.n
+        return not (self - other).n
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def inverse(self) -> _Element:
+        if not self.n:
+            raise ZeroDivisionError("inverse of a formal zero")
+        dom = self.dom
+        lc = self.n.LC
+        monic = self.n.quo_ground(lc)
+        num = dom.lift((), self.e).quo_ground(lc)
+        if monic.is_ground:
+            return _Element(dom, num)
+        i = dom.register_denominator(monic)
+        e = tuple(1 if j == i else 0 for j in range(i + 1))
+        return _Element(dom, num, e)
 
 
-def _integrate_with(f: Jet, h: Jet, g0: sp.Expr) -> Jet:
-    """Solve g' = h f' with g(0) = g0, coefficientwise: g_k = (1/k) sum j f_j h_{k-j}."""
-    g = [canon(g0)]
-    for k in range(1, len(f)):
-        g.append(canon(sp.Add(*[j * f[j] * h[k - j] for j in range(1, k + 1)]) / k))
-    return g
+class _Domain:
+    """Exact coefficient arithmetic: QQ (flint rationals), or :class:`_Element` over the
+    polynomial ring QQ[g_1, ..., g_m] in the constants of the expansion."""
+
+    def __init__(self, constants: _Constants):
+        self.constants = constants
+        keys = sorted(constants.atoms, key=sp.default_sort_key)
+        dirs = sorted(constants.directions, key=sp.default_sort_key)
+        values = [*keys, *(sp.exp(a / constants.directions[a]) for a in dirs)]
+        self.values = values
+        self.denominators: list = []
+        self._lift_cache: dict = {}
+        # Quadratic surds sqrt(n) (n rational) are reduced with g^2 = n; other roots of rationals
+        # are left to the final canonical form.
+        self.surds: list[tuple[int, Any]] = []
+        self.other_roots = False
+        for i, v in enumerate(keys):
+            if v.is_Pow and v.base.is_Rational:
+                if v.exp == sp.S.Half:
+                    self.surds.append((i, sp.QQ(int(v.base.p), int(v.base.q))))
+                else:
+                    self.other_roots = True
+        if values:
+            symbols = sp.symbols(f"g0:{len(values)}", cls=sp.Dummy)
+            self.ring, *gens = sp.polys.rings.ring(symbols, sp.QQ)
+            self.field = sp.polys.fields.field(symbols, sp.QQ)[0]
+            self.atom_gen = dict(zip(keys, (_Element(self, g) for g in gens), strict=False))
+            self.dir_gen = dict(zip(dirs, (_Element(self, g) for g in gens[len(keys):]), strict=False))
+            self.back = dict(zip(symbols, values, strict=False))
+            self.zero, self.one = _Element(self, self.ring.zero), _Element(self, self.ring.one)
+            self.rational = lambda r: _Element(self, self.ring(sp.QQ(int(r.p), int(r.q))))
+        else:
+            self.ring = self.field = None
+            self.zero, self.one = sp.QQ.zero, sp.QQ.one
+            self.rational = lambda r: sp.QQ(int(r.p), int(r.q))
+
+    # -- bookkeeping of the denominators -------------------------------------------------------
+    def register_denominator(self, monic: Any) -> int:
+        for i, d in enumerate(self.denominators):
+            if d == monic:
+                return i
+        self.denominators.append(monic)
+        return len(self.denominators) - 1
+
+    @staticmethod
+    def common(a: tuple, b: tuple) -> tuple:
+        n = max(len(a), len(b))
+        a, b = a + (0,) * (n - len(a)), b + (0,) * (n - len(b))
+        return tuple(max(x, y) for x, y in zip(a, b, strict=False))
+
+    @staticmethod
+    def add_exponents(a: tuple, b: tuple) -> tuple:
+        if not a:
+            return b
+        if not b:
+            return a
+        n = max(len(a), len(b))
+        a, b = a + (0,) * (n - len(a)), b + (0,) * (n - len(b))
+        return tuple(x + y for x, y in zip(a, b, strict=False))
+
+    def lift(self, have: tuple, want: tuple) -> Any:
+        """The polynomial prod D_i^(want_i - have_i) that brings exponents ``have`` to ``want``."""
+        key = (have, want)
+        out = self._lift_cache.get(key)
+        if out is None:
+            out = self.ring.one
+            have = have + (0,) * (len(want) - len(have))
+            for i, (h, w) in enumerate(zip(have, want, strict=False)):
+                if w > h:
+                    out = out * self.denominators[i] ** (w - h)
+            out = self.reduce(out)
+            self._lift_cache[key] = out
+        return out
+
+    def reduce(self, p: Any) -> Any:
+        """Reduce a polynomial with the relations g^2 = n of the quadratic surds."""
+        for i, n in self.surds:
+            if p.degree(i) < 2:
+                continue
+            terms: dict = {}
+            for monom, coeff in p.terms():
+                k = monom[i]
+                m = (*monom[:i], k % 2, *monom[i + 1:])
+                terms[m] = terms.get(m, 0) + coeff * n ** (k // 2)
+            p = self.ring.from_dict({m: c for m, c in terms.items() if c})
+        return p
+
+    # -- conversions ---------------------------------------------------------------------------
+    def from_expr(self, e: sp.Expr) -> Any:
+        """A sympy number as a domain element (new constants enlarge the field and restart)."""
+        e = sp.sympify(e)
+        if e.is_Rational:
+            return self.rational(e)
+        if e.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
+            raise Singularity(f"the value {e} is not finite")
+        if e.has(sp.I) or e.is_extended_real is False:
+            raise Singularity(f"the value {e} is not a real number")
+        new: list = []
+        self.constants.scan(e, new)
+        if new:
+            self.constants.register(new)
+            raise _NewConstants
+        return self._build(e)
+
+    def _build(self, e: sp.Expr) -> Any:
+        if e.is_Rational:
+            return self.rational(e)
+        if e.is_Add:
+            return sum((self._build(a) for a in e.args), self.zero)
+        if e.is_Mul:
+            out = self.one
+            for a in e.args:
+                out = out * self._build(a)
+            return out
+        if e.is_Pow and e.exp.is_Integer:
+            return self._build(e.base) ** int(e.exp)
+        if e.is_Pow and e.exp.is_Rational:
+            return self.atom_gen[sp.Pow(e.base, sp.Rational(1, e.exp.q))] ** int(e.exp.p)
+        if e is sp.E or isinstance(e, sp.exp):
+            out = self.one
+            for a, c in _exp_terms(e.args[0] if isinstance(e, sp.exp) else sp.S.One):
+                out = out * self.dir_gen[a] ** int(c * self.constants.directions[a])
+            return out
+        return self.atom_gen[e]
+
+    def _raw_expr(self, c: Any) -> sp.Expr:
+        """The value of an element as an (unsimplified) sympy expression."""
+        if self.ring is None:
+            return sp.Rational(int(c.numerator), int(c.denominator))
+        out = c.n.as_expr().xreplace(self.back)
+        for d, k in zip(self.denominators, c.e, strict=False):
+            if k:
+                out = out / d.as_expr().xreplace(self.back) ** k
+        return out
+
+    def _to_field(self, c: _Element) -> Any:
+        f = self.field(c.n)
+        for d, k in zip(self.denominators, c.e, strict=False):
+            if k:
+                f = f / self.field(d) ** k
+        if self.surds:
+            f = self._rationalize(f)
+        return f
+
+    def _rationalize(self, f: Any) -> Any:
+        """Reduce numerator and denominator by g^2 = n and clear the surds from the denominator."""
+        num, den = self.reduce(f.numer.set_ring(self.ring)), self.reduce(f.denom.set_ring(self.ring))
+        for i, _n in self.surds:
+            if den.degree(i) < 1:
+                continue
+            conj = self.ring.from_dict({m: (-c if m[i] % 2 else c) for m, c in den.terms()})
+            num, den = self.reduce(num * conj), self.reduce(den * conj)
+        return self.field(num) / self.field(den)
+
+    def output(self, c: Any) -> sp.Expr:
+        """The canonical sympy form of a final coefficient."""
+        if self.ring is None:
+            return self._raw_expr(c)
+        f = self._to_field(c)
+        num = f.numer.as_expr().xreplace(self.back)
+        den_poly = f.denom
+        if den_poly.is_ground:
+            out = num / den_poly.as_expr()
+        else:
+            if len(den_poly.terms()) <= 64:
+                coeff, factors = den_poly.factor_list()
+                den = coeff * sp.Mul(*[g.as_expr().xreplace(self.back) ** m for g, m in factors])
+            else:
+                den = den_poly.as_expr().xreplace(self.back)
+            out = num / den
+        return canon(out) if self.other_roots else out
+
+    # -- decisions on exact values -------------------------------------------------------------
+    def _numeric(self, c: Any) -> Any:
+        try:
+            v = self._raw_expr(c).evalf(60)
+        except (TypeError, ValueError, ArithmeticError):  # pragma: no cover - evalf trouble
+            return None
+        return v if v.is_number and v.is_real else None
+
+    def is_zero(self, c: Any) -> bool:
+        if c == 0:
+            return True
+        if self.ring is None:
+            return False
+        v = self._numeric(c)
+        if v is not None and abs(v) > sp.Float("1e-50"):
+            return False
+        if self._to_field(c) == 0:
+            return True
+        return is_zero(self._raw_expr(c))
+
+    def sign(self, c: Any) -> int:
+        if c == 0:
+            return 0
+        if self.ring is None:
+            return 1 if c > 0 else -1
+        v = self._numeric(c)
+        if v is not None and abs(v) > sp.Float("1e-50"):
+            return 1 if v > 0 else -1
+        if self.is_zero(c):
+            return 0
+        return _sign(self.output(c))
 
 
-def _sincos(f: Jet) -> tuple[Jet, Jet]:
-    s = [canon(sp.sin(f[0]))]
-    c = [canon(sp.cos(f[0]))]
-    for k in range(1, len(f)):
-        s.append(canon(sp.Add(*[j * f[j] * c[k - j] for j in range(1, k + 1)]) / k))
-        c.append(canon(-sp.Add(*[j * f[j] * s[k - j] for j in range(1, k + 1)]) / k))
-    return s, c
+# -- truncated power series over the domain --------------------------------------------------------
 
+class _Series:
+    """The recurrences of the module docstring on jets with coefficients in a :class:`_Domain`."""
 
-def _tanh(f: Jet) -> Jet:
-    g = [canon(sp.tanh(f[0]))]
-    u = [canon(1 - g[0] ** 2)]  # u = 1 - g^2, built alongside g
-    for k in range(1, len(f)):
-        g.append(canon(sp.Add(*[j * f[j] * u[k - j] for j in range(1, k + 1)]) / k))
-        u.append(canon(-sp.Add(*[g[j] * g[k - j] for j in range(k + 1)])))
-    return g
+    def __init__(self, dom: _Domain):
+        self.dom = dom
 
+    def value(self, f0: Any) -> sp.Expr:
+        return self.dom.output(f0)
 
-def _erf(f: Jet) -> Jet:
-    neg_square = [-c for c in _mul(f, f)]
-    h = [canon(2 / sp.sqrt(sp.pi) * c) for c in _exp(neg_square)]
-    return _integrate_with(f, h, sp.erf(f[0]))
+    def const(self, e: sp.Expr) -> Any:
+        return self.dom.from_expr(e)
 
+    def sum(self, terms) -> Any:
+        return sum(terms, self.dom.zero)
 
-def _extreme(branches: list[Jet], side: int, pick_max: bool) -> Jet:
-    """The branch that is largest (or smallest) for t -> 0 on the given side (+1 or -1)."""
-    best = branches[0]
-    for cand in branches[1:]:
-        decided = 0
-        for k, (a, b) in enumerate(zip(cand, best)):
-            s = _sign(a - b)
-            if s:
-                decided = s * (side**k)
-                break
-        if (decided > 0) == pick_max and decided != 0:
-            best = cand
-    return best
+    def mul(self, a: Jet, b: Jet) -> Jet:
+        return [self.sum(a[j] * b[k - j] for j in range(k + 1)) for k in range(len(a))]
+
+    def div(self, u: Jet, v: Jet) -> Jet:
+        if self.dom.is_zero(v[0]):
+            raise Singularity("division by an expression that vanishes at the point")
+        inv = 1 / v[0]
+        g: Jet = []
+        for k in range(len(u)):
+            g.append((u[k] - self.sum(v[j] * g[k - j] for j in range(1, k + 1))) * inv)
+        return g
+
+    def exp(self, f: Jet) -> Jet:
+        g = [self.const(sp.exp(self.value(f[0])))]
+        for k in range(1, len(f)):
+            g.append(self.sum(j * f[j] * g[k - j] for j in range(1, k + 1)) / k)
+        return g
+
+    def log(self, f: Jet) -> Jet:
+        s0 = self.dom.sign(f[0])
+        if s0 == 0:
+            raise Singularity("log of an expression that vanishes at the point")
+        if s0 < 0:
+            raise Singularity(f"log of the negative value {self.value(f[0])} (not real)")
+        g = [self.const(sp.log(self.value(f[0])))]
+        inv = 1 / f[0]
+        for k in range(1, len(f)):
+            s = self.sum(j * g[j] * f[k - j] for j in range(1, k)) / k
+            g.append((f[k] - s) * inv)
+        return g
+
+    def pow(self, f: Jet, a: sp.Expr) -> Jet:
+        if a.is_Integer and a >= 0:
+            one = [self.dom.one] + [self.dom.zero] * (len(f) - 1)
+            result, base, e = one, f, int(a)
+            while e:
+                if e & 1:
+                    result = self.mul(result, base)
+                e >>= 1
+                if e:
+                    base = self.mul(base, base)
+            return result
+        if a.is_Integer:
+            one = [self.dom.one] + [self.dom.zero] * (len(f) - 1)
+            return self.div(one, self.pow(f, -a))
+        s0 = self.dom.sign(f[0])
+        if s0 == 0:
+            raise Singularity(f"non-integer power {a} of an expression that vanishes at the point")
+        if s0 < 0:
+            raise Singularity(f"non-integer power {a} of the negative value {self.value(f[0])} (not real)")
+        g = [self.const(self.value(f[0]) ** a)]
+        ca = self.const(a)
+        inv = 1 / f[0]
+        for k in range(1, len(f)):
+            s = self.sum(((ca + 1) * j - k) * f[j] * g[k - j] for j in range(1, k + 1))
+            g.append(s * inv / k)
+        return g
+
+    def integrate_with(self, f: Jet, h: Jet, g0: Any) -> Jet:
+        """Solve g' = h f' with g(0) = g0, coefficientwise: g_k = (1/k) sum j f_j h_{k-j}."""
+        g = [g0]
+        for k in range(1, len(f)):
+            g.append(self.sum(j * f[j] * h[k - j] for j in range(1, k + 1)) / k)
+        return g
+
+    def sincos(self, f: Jet) -> tuple[Jet, Jet]:
+        f0 = self.value(f[0])
+        s = [self.const(sp.sin(f0))]
+        c = [self.const(sp.cos(f0))]
+        for k in range(1, len(f)):
+            s.append(self.sum(j * f[j] * c[k - j] for j in range(1, k + 1)) / k)
+            c.append(-self.sum(j * f[j] * s[k - j] for j in range(1, k + 1)) / k)
+        return s, c
+
+    def tanh(self, f: Jet) -> Jet:
+        g = [self.const(sp.tanh(self.value(f[0])))]
+        u = [1 - g[0] ** 2]  # u = 1 - g^2, built alongside g
+        for k in range(1, len(f)):
+            g.append(self.sum(j * f[j] * u[k - j] for j in range(1, k + 1)) / k)
+            u.append(-self.sum(g[j] * g[k - j] for j in range(k + 1)))
+        return g
+
+    def erf(self, f: Jet) -> Jet:
+        neg_square = [-c for c in self.mul(f, f)]
+        scale = self.const(2 / sp.sqrt(sp.pi))
+        h = [scale * c for c in self.exp(neg_square)]
+        return self.integrate_with(f, h, self.const(sp.erf(self.value(f[0]))))
+
+    def extreme(self, branches: list[Jet], side: int, pick_max: bool) -> Jet:
+        """The branch that is largest (or smallest) for t -> 0 on the given side (+1 or -1)."""
+        best = branches[0]
+        for cand in branches[1:]:
+            decided = 0
+            for k, (a, b) in enumerate(zip(cand, best, strict=False)):
+                s = self.dom.sign(a - b)
+                if s:
+                    decided = s * (side**k)
+                    break
+            if (decided > 0) == pick_max and decided != 0:
+                best = cand
+        return best
 
 
 class _Evaluator:
-    def __init__(self, variable: sp.Symbol, point: sp.Expr, order: int):
+    def __init__(self, variable: sp.Symbol, point: sp.Expr, order: int, dom: _Domain):
         self.variable = variable
         self.point = point
         self.order = order
+        self.dom = dom
+        self.ops = _Series(dom)
 
     def const(self, c: sp.Expr) -> Jet:
-        return [canon(c)] + [sp.Integer(0)] * self.order
+        return [self.dom.from_expr(c)] + [self.dom.zero] * self.order
 
     def run(self, expr: sp.Expr, side: int) -> Jet:
         n = self.order + 1
+        ops = self.ops
         if not expr.has(self.variable):
             return self.const(expr)
         if expr == self.variable:
-            return [self.point, sp.Integer(1)] + [sp.Integer(0)] * (n - 2) if n > 1 else [self.point]
+            p = self.dom.from_expr(self.point)
+            return [p, self.dom.one] + [self.dom.zero] * (n - 2) if n > 1 else [p]
         args = expr.args
         if expr.is_Add:
             parts = [self.run(a, side) for a in args]
-            return [canon(sp.Add(*c)) for c in zip(*parts)]
+            return [ops.sum(c) for c in zip(*parts, strict=False)]
         if expr.is_Mul:
             out = self.run(args[0], side)
             for a in args[1:]:
-                out = _mul(out, self.run(a, side))
+                out = ops.mul(out, self.run(a, side))
             return out
         if expr.is_Pow:
             base, e = args
             if e.has(self.variable):
-                return _exp(self.run(e * sp.log(base), side))
-            return _pow(self.run(base, side), e)
+                return ops.exp(self.run(e * sp.log(base), side))
+            return ops.pow(self.run(base, side), e)
         if isinstance(expr, sp.exp):
-            return _exp(self.run(args[0], side))
+            return ops.exp(self.run(args[0], side))
         if isinstance(expr, sp.log):
-            return _log(self.run(args[0], side))
+            return ops.log(self.run(args[0], side))
         if isinstance(expr, sp.sin):
-            return _sincos(self.run(args[0], side))[0]
+            return ops.sincos(self.run(args[0], side))[0]
         if isinstance(expr, sp.cos):
-            return _sincos(self.run(args[0], side))[1]
+            return ops.sincos(self.run(args[0], side))[1]
         if isinstance(expr, sp.tanh):
-            return _tanh(self.run(args[0], side))
+            return ops.tanh(self.run(args[0], side))
         if isinstance(expr, sp.erf):
-            return _erf(self.run(args[0], side))
+            return ops.erf(self.run(args[0], side))
         if isinstance(expr, sp.Abs):
             f = self.run(args[0], side)
-            return _extreme([f, [-c for c in f]], side, pick_max=True)
+            return ops.extreme([f, [-c for c in f]], side, pick_max=True)
         if isinstance(expr, (sp.Max, sp.Min)):
             branches = [self.run(a, side) for a in args]
-            return _extreme(branches, side, pick_max=isinstance(expr, sp.Max))
+            return ops.extreme(branches, side, pick_max=isinstance(expr, sp.Max))
         raise Singularity(f"symnet cannot expand {type(expr).__name__} ({expr})")
+
+
+def _run(expr: sp.Expr, variable: sp.Symbol, point: sp.Expr, order: int, constants: _Constants,
+         sides: tuple[int, ...]) -> tuple[_Domain, list[Jet]]:
+    """Run the evaluator, enlarging the field (and restarting) until it holds every constant."""
+    for _ in range(4 * MAX_GENERATORS):
+        dom = _Domain(constants)
+        ev = _Evaluator(variable, point, order, dom)
+        try:
+            return dom, [ev.run(expr, side) for side in sides]
+        except _NewConstants:
+            continue
+    raise Singularity("the constants of the expansion do not settle")  # pragma: no cover
 
 
 def jets(expr: sp.Expr, variable: sp.Symbol, point: sp.Expr, order: int) -> OneSidedJets:
     """One-sided Taylor jets of ``expr`` (a function of ``variable``) at ``point``, through ``order``.
 
-    Raises :class:`Singularity` if the expression is not defined at the point or a branch
-    cannot be decided.
+    Raises :class:`Singularity` if the expression is not defined (or not real) at the point or
+    a branch cannot be decided.
 
     Examples
     --------
@@ -265,10 +725,24 @@ def jets(expr: sp.Expr, variable: sp.Symbol, point: sp.Expr, order: int) -> OneS
     >>> j = jets(sp.Max(x, 0), x, sp.Integer(0), 2)
     >>> j.left, j.right, j.agree_through()
     ((0, 0, 0), (0, 1, 0), 0)
+    >>> jets(1 / (1 + sp.exp(-x)), x, sp.Integer(1), 1).right
+    (E/(1 + E), E/(1 + E)**2)
     """
-    ev = _Evaluator(variable, point, order)
-    right = tuple(ev.run(expr, +1))
-    if not expr.has(sp.Max, sp.Min, sp.Abs):
-        return OneSidedJets(right, right)
-    left = tuple(ev.run(expr, -1))
-    return OneSidedJets(left, right)
+    point = sp.sympify(point)
+    sides = (1, -1) if expr.has(sp.Max, sp.Min, sp.Abs) else (1,)
+    constants = _Constants()
+    # The constants are the values of the nodes at the point: find them at order 0 (cheap), so
+    # that the expansion at full order runs once, in the final field.
+    _run(expr, variable, point, 0, constants, sides)
+    dom, results = _run(expr, variable, point, order, constants, sides)
+    right = tuple(dom.output(c) for c in results[0])
+    if len(results) == 1:
+        return OneSidedJets(right, right, len(right) - 1)
+    left_jet, right_jet = results[1], results[0]
+    agree = len(right) - 1
+    for k, (a, b) in enumerate(zip(left_jet, right_jet, strict=False)):
+        if not dom.is_zero(a - b):
+            agree = k - 1
+            break
+    left = tuple(dom.output(c) for c in left_jet)
+    return OneSidedJets(left, right, agree)

@@ -16,7 +16,7 @@ import sympy as sp
 
 from symnet.errors import InvalidInput
 
-__all__ = ["to_numpy_function", "to_mpmath_function", "numpy_erf"]
+__all__ = ["numpy_erf", "to_mpmath_function", "to_numpy_function"]
 
 
 def numpy_erf(z: np.ndarray) -> np.ndarray:

@@ -19,13 +19,14 @@ or the recursion limit.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 
 import sympy as sp
 
 from symnet.errors import InvalidExpression
 
-__all__ = ["parse_formula", "MAX_FORMULA_LENGTH", "ALLOWED_FUNCTIONS"]
+__all__ = ["ALLOWED_FUNCTIONS", "MAX_FORMULA_LENGTH", "parse_formula"]
 
 #: Longest formula accepted, in characters.
 MAX_FORMULA_LENGTH = 1000
@@ -33,8 +34,9 @@ MAX_FORMULA_LENGTH = 1000
 MAX_NESTING = 60
 #: Largest magnitude of a numeric exponent (``2**10**10`` would otherwise be computed exactly).
 MAX_EXPONENT = 1000
-#: Most digits of a constant power such as ``7**999``.
-MAX_RESULT_DIGITS = 2000
+#: Most digits of an exact rational constant (a literal such as ``1e-300``, a power such as
+#: ``7**300``, a product): sympy's exact roots of 1000-digit integers take seconds each.
+MAX_RESULT_DIGITS = 600
 #: Most digits in a numeric literal.
 MAX_LITERAL_DIGITS = 60
 
@@ -63,6 +65,9 @@ def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+_LITERAL_EXPONENT = re.compile(r"[eE]([+-]?[0-9_]+)")
+
+
 class _Builder:
     def __init__(self, text: str, variable: sp.Symbol, variable_name: str):
         self.text = text
@@ -81,6 +86,15 @@ class _Builder:
         )
 
     def build(self, node: ast.AST) -> sp.Expr:
+        out = self._build(node)
+        if out.is_Rational and max(abs(out.p), out.q).bit_length() > 3.33 * MAX_RESULT_DIGITS:
+            raise self.fail(f"a constant with more than {MAX_RESULT_DIGITS} digits", node)
+        if out.has(sp.I, sp.zoo, sp.oo, sp.nan) or (out.is_number and out.is_extended_real is False):
+            raise self.fail("the value is not a finite real number (e.g. sqrt or log of a negative number, "
+                            "or a fractional power of one)", node)
+        return out
+
+    def _build(self, node: ast.AST) -> sp.Expr:
         if isinstance(node, ast.Expression):
             return self.build(node.body)
         if isinstance(node, ast.Constant):
@@ -113,6 +127,9 @@ class _Builder:
             raise self.fail(f"number literal with {digits} digits (at most {MAX_LITERAL_DIGITS})", node)
         if isinstance(value, int):
             return sp.Integer(value)
+        exponent = _LITERAL_EXPONENT.search(source)
+        if exponent and abs(int(exponent.group(1).replace("_", ""))) > MAX_RESULT_DIGITS:
+            raise self.fail(f"number literal {_short(source)} has a decimal exponent beyond {MAX_RESULT_DIGITS}", node)
         if value != value or value in (float("inf"), float("-inf")):
             raise self.fail("non-finite number", node)
         # Exact decimal value of the literal as written: 0.1 means 1/10.
@@ -127,7 +144,8 @@ class _Builder:
             if exponent.is_number and exponent.free_symbols == set():
                 magnitude = abs(exponent.evalf(15)) if not exponent.is_Rational else abs(exponent)
                 if magnitude > MAX_EXPONENT:
-                    raise self.fail(f"exponent {exponent} is too large (at most {MAX_EXPONENT} in magnitude)", node)
+                    raise self.fail(f"exponent {_short(str(exponent))} is too large (at most {MAX_EXPONENT} in "
+                                    "magnitude)", node)
             if base.is_number and exponent.is_number and not base.is_zero:
                 size = abs(exponent.evalf(15)) * abs(sp.log(abs(base), 10).evalf(15))
                 if size > MAX_RESULT_DIGITS:
@@ -236,3 +254,11 @@ def parse_formula(text: str, variable: sp.Symbol | None = None, variable_name: s
         return builder.build(tree)
     except RecursionError:
         raise InvalidExpression(f"formula {_short(text)!r} nests too deeply", text=text) from None
+    except InvalidExpression:
+        raise
+    except (ArithmeticError, ValueError, TypeError, MemoryError) as err:
+        # sympy's exact evaluation of a whitelisted construct failed (e.g. a constant too large
+        # to evaluate): still a clear rejection of the formula, never a crash.
+        raise InvalidExpression(
+            f"formula {_short(text)!r} cannot be evaluated exactly: {_short(str(err))}", text=text
+        ) from None
