@@ -108,13 +108,13 @@ def run_proof(script: Path, work: Path) -> tuple[dict | None, Path | None, str]:
     return data, (tex if tex is not None and tex.exists() else None), problem
 
 
-_TIMING = re.compile(r"\b(in|took) \d+(?:\.\d+)? ?(?:s|ms|seconds)\b")
+_TIMING = re.compile(r"\b(?:(in|took) )?\d+\.\d+ ?(?:s|ms|seconds)\b")
 
 
 def _cell(text: str) -> str:
     """A table cell: pipes escaped, one line, wall-clock timings dropped (they would make the
     generated file differ from run to run)."""
-    text = _TIMING.sub(lambda m: f"{m.group(1)} (time omitted)", str(text))
+    text = _TIMING.sub(lambda m: f"{m.group(1) + ' ' if m.group(1) else ''}(time omitted)", str(text))
     return text.replace("|", "\\|").replace("\n", " ")
 
 
