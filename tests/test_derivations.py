@@ -322,3 +322,20 @@ def test_deep_network_layer_by_layer_matches_series_and_numerics():
         residual = abs(value - mpmath.mpf(str(exact)))
     assert d.leading_order == 2
     assert residual < 1e-12  # the remainder is O(lam^4) = 6e-14 times a modest constant
+
+
+def test_deep_product_tree_by_hand():
+    # MATH.md sec. 4: the tree m(m(x1, x2), m(x3, x4)). Each gate is m(u, v) = uv + lam^2 c uv(u^2+v^2) + O(lam^4)
+    # with c = sigma''''(b)/(6 sigma''(b)) (sec. 1), so to order lam^2, with P = x1 x2 x3 x4,
+    # N - P = lam^2 c P [(x1^2 + x2^2) + (x3^2 + x4^2) + ((x1 x2)^2 + (x3 x4)^2)].
+    from symnet.constructions import deep_product
+
+    c = deep_product(4, G)
+    x1, x2, x3, x4 = c.variables
+    b = c.parameters.get("bias", B)
+    coeff = D(4, b) / (6 * D(2, b))
+    P = x1 * x2 * x3 * x4
+    d = derive(c, 2)
+    assert d.checked_against.startswith("symnet.series.error")  # the layer-by-layer route ran and agreed
+    assert set(d.error) == {2}
+    assert same(d.error[2], coeff * P * (x1**2 + x2**2 + x3**2 + x4**2 + (x1 * x2)**2 + (x3 * x4)**2))

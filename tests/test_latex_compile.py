@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from symnet import activations
-from symnet.constructions import identity_gate, multiplication_gate, shallow_product
+from symnet.constructions import deep_product, identity_gate, multiplication_gate, shallow_product
 from symnet.derivations import derive
 from symnet.derivations._compile import compile_pdf, latex_tools, render_png
 
@@ -47,6 +47,7 @@ CASES = {
     "gate-sigmoid": lambda: derive(multiplication_gate(activations.get("sigmoid")), 2),  # algebraic numbers
     "identity-output-bias": lambda: derive(identity_gate(activations.get("softplus")), 3),
     "product-3": lambda: derive(shallow_product(3, activations.generic()), 4),
+    "deep-product-4": lambda: derive(deep_product(4, activations.generic()), 2),  # matrices, layer by layer
 }
 
 
