@@ -3,9 +3,10 @@
 - :func:`best_of`: best-of-k wall-clock time (``time.perf_counter``) of a call, and its result.
 - :func:`isolated`: run a call in a child process with a time limit (a slow sympy baseline cannot
   hang the run); the child times the call itself and reports its peak resident memory
-  (``resource.getrusage(...).ru_maxrss``). ``start_method="fork"`` (default) starts quickly, with
-  sympy's cache cleared in the child; ``"spawn"`` starts a fresh interpreter, so the peak memory
-  is that of the case alone (plus Python and the imported libraries): use it for memory figures.
+  (:func:`peak_rss_mb`). ``start_method="fork"`` (default) starts quickly, with sympy's cache
+  cleared in the child (its peak memory includes the pages it shares with the parent);
+  ``"spawn"`` starts a fresh interpreter, so the peak memory is that of the case alone (plus
+  Python and the imported libraries): use it for memory figures.
 - :func:`traced_peak`: the peak of Python-level allocations (``tracemalloc``) of a call; it does
   not see memory that C libraries (python-flint) allocate themselves, so the RSS figure of
   :func:`isolated` is the one to compare with a memory budget.
@@ -39,6 +40,7 @@ __all__ = [
     "isolated",
     "machine_load",
     "markdown_table",
+    "peak_rss_mb",
     "text_table",
     "traced_peak",
 ]
@@ -73,20 +75,44 @@ class Isolated:
         return self.seconds is not None
 
 
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB: ``VmHWM`` of /proc/self/status (Linux).
+
+    Unlike ``ru_maxrss``, which Linux carries over ``execve`` (a spawned child would report its
+    parent's peak), ``VmHWM`` belongs to the current address space. Falls back to ``ru_maxrss``.
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _reset_peak_rss() -> None:
+    """Start the peak at the current RSS (Linux >= 4.0; silently nothing elsewhere)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
 def _child(conn: Any, fn: Callable, args: tuple, clear_cache: bool) -> None:
     try:
         if clear_cache:
             from sympy.core.cache import clear_cache as _clear
 
             _clear()
+        _reset_peak_rss()
         start = time.perf_counter()
         value = fn(*args)
         seconds = time.perf_counter() - start
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        conn.send((seconds, value, rss, None))
+        conn.send((seconds, value, peak_rss_mb(), None))
     except BaseException as err:  # reported to the parent, never raised in the child
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        conn.send((None, None, rss, f"{type(err).__name__}: {err}"))
+        conn.send((None, None, peak_rss_mb(), f"{type(err).__name__}: {err}"))
     finally:
         conn.close()
 

@@ -1,0 +1,280 @@
+"""Run every benchmark of issue 7 and write docs/benchmarks.md and docs/benchmarks.png.
+
+Each row's script runs in its own process (``python benchmarks/<script>.py ... --json FILE``);
+its printed output and its JSON results (see ``_harness.Results``) are collected, with the load
+average before and after and the peak resident memory of the script's processes. The markdown
+file gets one section per row: the headline comparison (baseline time, symnet time, ratio,
+target, met or missed and by how much), the scaling tables, the peak memory of the largest
+cases, and the notes on any missed target; the plot shows time versus n per method, log scale.
+A script that does not exist yet, or does not write JSON, is reported as such (its printed
+output is still included).
+
+Usage::
+
+    python benchmarks/run_all.py [--quick] [--only 1,2] [--out docs] [--timeout 7200]
+
+``--quick`` runs every script at tiny sizes (what tests/test_benchmarks_smoke.py does); its
+numbers mean nothing, and it writes to ``--out`` (use a temporary directory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from _harness import format_seconds, machine_load, markdown_table
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    work: str
+    script: str
+    full: tuple[str, ...]
+    quick: tuple[str, ...]
+    target: str
+
+
+ROWS = (
+    Row(1, "exact error series of the 2^n formula, first two corrections, generic activation", "series_shallow.py",
+        ("--max-n", "5", "--timeout", "1200"),
+        ("--min-n", "2", "--max-n", "2", "--scaling-max", "3", "--explicit-max", "3", "--timeout", "60"),
+        ">= 1000x faster than sympy series() at n = 4 and 5; n = 30 in under 1 s (closed form)"),
+    Row(2, "explicit exact expansion of any single-hidden-layer network with m neurons to order d",
+        "expand_network.py", (), ("--quick",),
+        "the 2^n network for n = 10 (1024 neurons) through degree n + 2 in under 30 s"),
+    Row(3, "exact rank of the proof matrix for the 2^n construction", "proof_matrix_rank.py", (),
+        ("--max-n", "3", "--baseline-max-n", "2", "--timeout", "60"),
+        "n = 8 under 1 s, n = 10 under 10 s"),
+    Row(4, "feasibility certificate of the condition system for fixed weights", "feasibility.py", (),
+        ("--max-n", "3", "--baseline-max-n", "2", "--timeout", "60"), "n = 8 (12870 x 256) under 10 s"),
+    Row(5, "numeric evaluation of a network on 10^6 points (float64)", "numeric_eval.py", (),
+        ("--points", "2000", "--n", "2", "--max-n", "2", "--repeat", "1"),
+        "within 2x of a hand-written numpy expression of the same formula"),
+    Row(6, "rigorous certificate of the 4-neuron gate on [-1,1]^2 to 1e-6", "certify_gate.py", (),
+        ("--repeat", "1", "--grid", "4"), "under 10 s"),
+)
+
+
+@dataclass
+class Outcome:
+    row: Row
+    status: str  # "ok", "missing", "failed", "timeout"
+    seconds: float = 0.0
+    stdout: str = ""
+    stderr: str = ""
+    data: dict | None = None
+    peak_rss_mb: float | None = None
+    load_before: tuple = ()
+    load_after: tuple = ()
+
+
+def supports_json(path: Path) -> bool:
+    return "--json" in path.read_text()
+
+
+def run_row(row: Row, quick: bool, timeout: float, workdir: Path) -> Outcome:
+    path = HERE / row.script
+    if not path.exists():
+        return Outcome(row, "missing")
+    args = list(row.quick if quick else row.full)
+    json_path = workdir / f"row{row.number}.json"
+    if supports_json(path):
+        args += ["--json", str(json_path)]
+    load_before = os.getloadavg()
+    start = time.perf_counter()
+    out_path, err_path = workdir / f"row{row.number}.out", workdir / f"row{row.number}.err"
+    with open(out_path, "w") as out, open(err_path, "w") as err:
+        proc = subprocess.Popen([sys.executable, str(path), *args], cwd=ROOT, stdout=out, stderr=err,
+                                start_new_session=True)  # its own process group: a time limit stops all of it
+        deadline = start + timeout
+        status, rusage = "ok", None
+        while True:
+            pid, code, rusage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                proc.returncode = os.waitstatus_to_exitcode(code)
+                break
+            if time.perf_counter() > deadline:
+                os.killpg(proc.pid, signal.SIGKILL)
+                _, code, rusage = os.wait4(proc.pid, 0)
+                status = "timeout"
+                break
+            time.sleep(0.5)
+    seconds = time.perf_counter() - start
+    if status == "ok" and proc.returncode != 0:
+        status = "failed"
+    data = None
+    if json_path.exists():
+        data = json.loads(json_path.read_text())
+    return Outcome(row, status, seconds, out_path.read_text(), err_path.read_text(), data,
+                   rusage.ru_maxrss / 1024 if rusage is not None else None, load_before, os.getloadavg())
+
+
+# -- rendering --------------------------------------------------------------------------------------------
+
+def _met_text(entry: dict) -> str:
+    if entry.get("met") is None:
+        return "-"
+    return "met" if entry["met"] else "**missed**"
+
+
+def headline_table(data: dict) -> str:
+    rows = []
+    for h in data["headline"]:
+        base = format_seconds(h["baseline_s"], h["baseline_limit_s"])
+        rows.append([h["case"], base, format_seconds(h["symnet_s"]), h["ratio"], h["target"], _met_text(h),
+                     h.get("detail", "")])
+    return markdown_table(["case", "baseline [s]", "symnet [s]", "baseline / symnet", "target", "met",
+                           "detail"], rows)
+
+
+def memory_table(data: dict) -> str:
+    rows = [[m["case"], "-" if m["peak_rss_mb"] is None else f"{m['peak_rss_mb']:.0f}", f"{m['limit_mb']:.0f}",
+             "-" if m["met"] is None else ("yes" if m["met"] else "**no**"), m.get("how", "")]
+            for m in data["memory"]]
+    return markdown_table(["case", "peak RSS [MB]", "budget [MB]", "under budget", "how"], rows)
+
+
+def render(outcomes: list[Outcome], quick: bool, started: str, total: float, plot_name: str | None) -> str:
+    env = machine_load()
+    lines = [
+        "# Benchmarks (issue 7)",
+        "",
+        f"Generated by `python benchmarks/run_all.py{' --quick' if quick else ''}` on {started} "
+        f"({total / 60:.1f} min); do not edit by hand.",
+        "",
+        f"Machine: {env['cpu']}, {env['cores']} cores; Python {env['python']}, sympy {env['sympy']}, "
+        f"python-flint {env['flint']}, numpy {env['numpy']}, mpmath {env['mpmath']}.",
+        "",
+        "The machine is shared: other jobs were running during these measurements (load averages below, "
+        "per row). Absolute times are therefore noisy; every ratio is formed from two timings of the "
+        "same run, and symnet's times are best-of-k where affordable. Baselines run in their own process "
+        "(fresh sympy cache) with a time limit; `> L` means the baseline was stopped at L seconds, and "
+        "the ratio is then a lower bound.",
+        "",
+    ]
+    if quick:
+        lines += ["**Quick mode (smoke test): tiny sizes, the numbers mean nothing.**", ""]
+    lines += ["## Summary", ""]
+    summary = []
+    for o in outcomes:
+        if o.data is None:
+            summary.append([o.row.number, o.row.work, o.row.target, "-", {"missing": "script missing",
+                            "ok": "no JSON results"}.get(o.status, o.status)])
+            continue
+        marks = [h for h in o.data["headline"] if h.get("met") is not None]
+        verdict = ", ".join(f"{h['case']}: {'met' if h['met'] else 'MISSED'}" for h in marks) or "-"
+        best = "; ".join(f"{h['case']}: {format_seconds(h['symnet_s'])} s"
+                         + (f" (x{h['ratio']} vs baseline)" if h["ratio"] != "-" else "")
+                         for h in o.data["headline"])
+        summary.append([o.row.number, o.row.work, o.row.target, best, verdict])
+    lines += [markdown_table(["row", "work", "target", "symnet (baseline ratio)", "verdict"], summary), ""]
+    if plot_name:
+        lines += [f"![time versus n per method, log scale]({plot_name})", ""]
+
+    for o in outcomes:
+        lines += [f"## Row {o.row.number}: {o.row.work}", "", f"Target: {o.row.target}.", ""]
+        if o.status == "missing":
+            lines += [f"`benchmarks/{o.row.script}` does not exist yet: not measured.", ""]
+            continue
+        load = (f"load average (1/5/15 min) before {', '.join(f'{v:.2f}' for v in o.load_before)}, after "
+                f"{', '.join(f'{v:.2f}' for v in o.load_after)}")
+        rss = f"; peak RSS of the script's processes {o.peak_rss_mb:.0f} MB" if o.peak_rss_mb else ""
+        lines += [f"Script `benchmarks/{o.row.script}` ({o.status}, {o.seconds:.0f} s; {load}{rss}).", ""]
+        if o.data is not None:
+            lines += [f"Baseline: {o.data['baseline']}.", "", headline_table(o.data), ""]
+            for h in o.data["headline"]:
+                if h.get("met") is False:
+                    lines += [f"- Missed: {h['case']} ({h['target']}): {h.get('detail', '')}"]
+            for table in o.data["tables"]:
+                lines += [f"**{table['title']}**", "", markdown_table(table["headers"], table["rows"]), ""]
+            if o.data["memory"]:
+                lines += ["**Peak memory of the largest cases** (budget 4 GB)", "", memory_table(o.data), ""]
+            for note in o.data["notes"]:
+                lines += [f"- {note}"]
+            if o.data["notes"]:
+                lines += [""]
+        text = o.stdout.strip() or "(no output)"
+        if o.status != "ok":
+            text += "\n" + o.stderr.strip()[-3000:]
+        summary_line = "Printed output" if o.data is not None else "Printed output (the script writes no JSON results)"
+        lines += ["<details><summary>" + summary_line + "</summary>", "", "```", text, "```", "", "</details>", ""]
+    return "\n".join(lines)
+
+
+def plot(outcomes: list[Outcome], path: Path) -> bool:
+    with_curves = [o for o in outcomes if o.data and o.data.get("curves")]
+    if not with_curves:
+        return False
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cols = min(3, len(with_curves))
+    rows = (len(with_curves) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 4.2 * rows), squeeze=False)
+    for ax, o in zip(axes.flat, with_curves, strict=False):
+        for method, points in sorted(o.data["curves"].items()):
+            pts = [(x, s) for x, s in points if s is not None and s > 0]
+            if pts:
+                xs, ys = zip(*pts, strict=True)
+                ax.plot(xs, ys, marker="o", markersize=3, label=method)
+        ax.set_yscale("log")
+        ax.set_xlabel(o.data.get("x_label", "n"))
+        ax.set_ylabel("seconds")
+        ax.set_title(f"row {o.row.number}: {o.data['title']}"[:60], fontsize=9)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=6)
+    for ax in list(axes.flat)[len(with_curves):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110, metadata={"Software": None})
+    plt.close(fig)
+    return True
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test); write to --out")
+    parser.add_argument("--only", default="", help="comma-separated row numbers (default: all)")
+    parser.add_argument("--out", default=str(ROOT / "docs"), help="directory of benchmarks.md and benchmarks.png")
+    parser.add_argument("--timeout", type=float, default=7200.0, help="time limit per script, seconds")
+    args = parser.parse_args()
+    only = {int(v) for v in args.only.split(",") if v}
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    t0 = time.perf_counter()
+    outcomes = []
+    with tempfile.TemporaryDirectory(prefix="symnet-bench-") as tmp:
+        for row in ROWS:
+            if only and row.number not in only:
+                continue
+            print(f"row {row.number}: {row.script} ...", flush=True)
+            o = run_row(row, args.quick, args.timeout, Path(tmp))
+            print(f"row {row.number}: {o.status} in {o.seconds:.0f} s", flush=True)
+            outcomes.append(o)
+    png = out_dir / "benchmarks.png"
+    has_plot = plot(outcomes, png)
+    text = render(outcomes, args.quick, started, time.perf_counter() - t0, png.name if has_plot else None)
+    md = out_dir / "benchmarks.md"
+    md.write_text(text + "\n")
+    print(f"wrote {md}" + (f" and {png}" if has_plot else ""))
+    return 0 if all(o.status in ("ok", "missing") for o in outcomes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
