@@ -32,7 +32,7 @@ import sympy as sp
 from symnet.activations import Activation, DerivativeSymbol
 from symnet.constructions._base import Construction
 from symnet.derivations._deep import Deep, closed_form_step, network_equations_step, network_step_large
-from symnet.derivations._latex import ReadingPrinter, display_form, text
+from symnet.derivations._latex import ReadingPrinter, display_form, prose, text
 from symnet.derivations._steps import Derivation, Expansion, Row, Step, Tex
 from symnet.errors import CertificateError, InvalidInput
 
@@ -527,7 +527,7 @@ def _hypotheses_step(c: Construction) -> Step:
             detail_tex += f"\\ (\\text{{value }} {value})"
         if h.source:
             detail_tex += f";\\ \\text{{{text(h.source)}}}"
-        rows.append(Row(Tex(f"\\text{{{text(h.statement)}}}", h.statement),
+        rows.append(Row(Tex(f"\\text{{{prose(h.statement)}}}", h.statement),
                         Tex(detail_tex, detail + (f" (value {display_form(h.value)})" if h.value is not None else "")
                             + (f"; {h.source}" if h.source else "")), rel=":"))
     if not rows:

@@ -507,7 +507,51 @@ def document(derivation) -> str:
     if d.notes:
         tail.append("\\subsection*{Notes}")
         tail.append("\\begin{itemize}")
-        tail += [f"  \\item {text(n)}" for n in d.notes]
+        tail += [f"  \\item {prose(n)}" for n in d.notes]
         tail.append("\\end{itemize}")
     tail.append("\\end{document}")
     return "\n".join(head) + "\n" + fragment(d) + "\n" + "\n".join(tail) + "\n"
+
+
+_PROSE_MATH = [
+    (re.compile(r"sigma\^\(([^()\s]+)\)\(([^()]*)\)"), lambda m: f"\\sigma^{{({m.group(1)})}}({m.group(2)})"),
+    (re.compile(r"sigma('{1,4})\(([^()]*)\)"), lambda m: f"\\sigma{m.group(1)}({m.group(2)})"),
+    (re.compile(r"\bsigma_(\w)"), lambda m: f"\\sigma_{{{m.group(1)}}}"),
+    (re.compile(r"\blam\^(\d+|\([^()\s]+\))"), lambda m: f"\\lambda^{{{m.group(1).strip('()')}}}"),
+    (re.compile(r"\b(lam|beta|mu|sigma|alpha|eps)\b"),
+     lambda m: {"lam": "\\lambda", "eps": "\\varepsilon"}.get(m.group(1), "\\" + m.group(1))),
+    (re.compile(r"\b([A-Za-z])\^(\d+)"), lambda m: f"{m.group(1)}^{{{m.group(2)}}}"),
+    (re.compile(r"\b([A-Za-z])_(\d+|[a-z])\b"), lambda m: f"{m.group(1)}_{{{m.group(2)}}}"),
+    (re.compile(r"!=|<=|>=|->"), lambda m: {"!=": "\\neq", "<=": "\\leq", ">=": "\\geq", "->": "\\to"}[m.group(0)]),
+]
+
+
+def prose(value: str) -> str:
+    """Like :func:`text`, with the ASCII math of MATH.md typeset: ``sigma''(b) != 0`` becomes
+    ``$\\sigma''(b)$ $\\neq$ 0``, ``lam^2`` becomes ``$\\lambda^{2}$``, ``x_1`` becomes ``$x_{1}$``.
+
+    Examples
+    --------
+    >>> from symnet.derivations._latex import prose
+    >>> print(prose("sigma''(b) != 0 for 100% of x_1"))
+    $\\sigma''(b)$ $\\neq$ 0 for 100\\% of $x_{1}$
+    >>> print(prose("sigma^(4)(b) and lam^2 u^2"))
+    $\\sigma^{(4)}(b)$ and $\\lambda^{2}$ $u^{2}$
+    """
+    value = str(value)
+    pieces: list[str] = []
+    pos = 0
+    while pos < len(value):
+        best = None
+        for pattern, render in _PROSE_MATH:
+            m = pattern.search(value, pos)
+            if m and (best is None or m.start() < best[0].start()):
+                best = (m, render)
+        if best is None:
+            pieces.append(text(value[pos:]))
+            break
+        m, render = best
+        pieces.append(text(value[pos:m.start()]))
+        pieces.append(f"${render(m)}$")
+        pos = m.end()
+    return "".join(pieces)
