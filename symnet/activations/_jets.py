@@ -480,6 +480,8 @@ class _Domain:
         den_poly = f.denom
         if den_poly.is_ground:
             out = num / den_poly.as_expr()
+        elif len(den_poly.terms()) == 1:  # a monomial such as E^2: divide term by term
+            out = sp.expand(num / den_poly.as_expr().xreplace(self.back))
         else:
             if len(den_poly.terms()) <= 64:
                 coeff, factors = den_poly.factor_list()
