@@ -1,0 +1,129 @@
+"""Benchmark: feasibility of the conditions for fixed hidden weights (issue 7, row "feasibility certificate").
+
+For fixed hidden weights a_j the conditions "the network matches x_1...x_n through degree n" are
+linear in the output weights: one row per monomial of degree <= n (C(2n, n) rows: 12870 for
+n = 8) and one column per neuron (MATH.md section 3). Two cases per n:
+
+- feasible: the 2^n construction's sign vectors (m = 2^n columns), where output weights exist;
+- infeasible: random rational hidden weights with m = 2^n - 1 (seeded), where they do not.
+
+- baseline: what a sympy user writes: ``sympy.Matrix`` of the conditions, and ``rank()`` of V
+  and of [V | r] (feasible iff equal), in its own process with a time limit;
+- symnet: ``feasibility(n, weights, activation="exp")``: row selection and solve mod p
+  (python-flint), exact solve and verification over Q, a certificate; plus its ``check()``.
+
+Target (issue 7): n = 8 (12870 x 256) under 10 s. The script prints baseline time, symnet time
+and their ratio from the same run, and a scaling table over n; a baseline over its limit is
+printed as "> limit" (and the ratio as a lower bound).
+
+Usage::
+
+    python benchmarks/feasibility.py [--max-n 8] [--baseline-max-n 7] [--timeout 600]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import multiprocessing as mp
+import random
+import resource
+import time
+from fractions import Fraction
+
+import sympy as sp
+
+from symnet import activations
+from symnet.lower_bounds import as_target, condition_rows, feasibility
+
+
+def weights(n: int, case: str) -> list[list[Fraction]]:
+    if case == "feasible":
+        return [[Fraction(v) for v in s] for s in itertools.product((-1, 1), repeat=n)]
+    rng = random.Random(1000 + n)
+    return [[Fraction(rng.randint(-9, 9), rng.randint(1, 9)) for _ in range(n)] for _ in range(2**n - 1)]
+
+
+def naive_system(n: int, a: list[list[Fraction]]) -> tuple[sp.Matrix, sp.Matrix]:
+    """The conditions as a user writes them: sigma^(k)(0)/alpha! a^alpha, rhs [alpha = (1, ..., 1)]."""
+    exp = activations.get("exp")
+    ds = exp.derivatives(n)
+    rows = condition_rows(as_target(n), "bias-free")
+    V = sp.Matrix([[ds[sum(al)] / math.prod(math.factorial(e) for e in al)
+                    * sp.prod([sp.Rational(x.numerator, x.denominator) ** e for x, e in zip(aj, al, strict=True)])
+                    for aj in a] for al in rows])
+    r = sp.Matrix([int(all(e == 1 for e in al)) for al in rows])
+    return V, r
+
+
+def _baseline_child(n: int, case: str, queue) -> None:
+    V, r = naive_system(n, weights(n, case))
+    start = time.perf_counter()
+    feasible = V.rank() == V.row_join(r).rank()
+    queue.put((time.perf_counter() - start, feasible))
+
+
+def time_baseline(n: int, case: str, timeout: float) -> tuple[float | None, bool | None]:
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_baseline_child, args=(n, case, queue), daemon=True)
+    proc.start()
+    try:
+        seconds, feasible = queue.get(timeout=timeout)
+    except Exception:  # the time limit: queue.Empty
+        seconds, feasible = None, None
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join(5)
+    return seconds, feasible
+
+
+def time_symnet(n: int, case: str) -> tuple[float, float, bool]:
+    a = weights(n, case)
+    start = time.perf_counter()
+    cert = feasibility(n, a, activation="exp")
+    t_solve = time.perf_counter() - start
+    start = time.perf_counter()
+    cert.check()
+    t_check = time.perf_counter() - start
+    return t_solve, t_check, bool(cert.feasible)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-n", type=int, default=8)
+    parser.add_argument("--baseline-max-n", type=int, default=7, help="largest n for sympy's Matrix.rank")
+    parser.add_argument("--timeout", type=float, default=600.0, help="time limit per baseline run, seconds")
+    args = parser.parse_args()
+
+    time_symnet(2, "feasible")  # warm-up
+    print("feasibility of the conditions for fixed hidden weights (exp activation); baseline sympy Matrix.rank of "
+          f"V and [V | r] (own process, limit {args.timeout:.0f} s); symnet: feasibility() + certificate check()")
+    print(f"{'n':>3} {'case':>10} {'rows x cols':>13} {'sympy [s]':>10} {'symnet [s]':>11} {'ratio':>8} "
+          f"{'check [s]':>10} {'feasible':>9}")
+    stopped = {"feasible": False, "infeasible": False}
+    for n in range(2, args.max_n + 1):
+        for case in ("feasible", "infeasible"):
+            m = 2**n if case == "feasible" else 2**n - 1
+            t_solve, t_check, feasible = time_symnet(n, case)
+            assert feasible == (case == "feasible")
+            base_text, ratio_text = "-", "-"
+            if n <= args.baseline_max_n and not stopped[case]:
+                base, base_feasible = time_baseline(n, case, args.timeout)
+                if base is None:
+                    stopped[case] = True
+                    base_text, ratio_text = f"> {args.timeout:.0f}", f"> {args.timeout / t_solve:.0f}"
+                else:
+                    assert base_feasible == feasible
+                    base_text, ratio_text = f"{base:.2f}", f"{base / t_solve:.0f}"
+            print(f"{n:>3} {case:>10} {f'{math.comb(2 * n, n)} x {m}':>13} {base_text:>10} {t_solve:>11.3f} "
+                  f"{ratio_text:>8} {t_check:>10.3f} {'yes' if feasible else 'no':>9}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory: symnet process {peak:.0f} MB, baseline processes {child:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Benchmark: exact rank of the proof matrix of the 2^n construction (issue 7, row "proof matrix rank").
+
+The matrix is A[S, s] = prod_{h in S} s_h, rows the 2^n subsets S of the inputs, columns the 2^n
+sign vectors s of the construction's hidden weights (MATH.md section 3; it is a Hadamard matrix).
+
+- baseline: what a sympy user writes, ``sympy.Matrix(rows).rank()`` on the same integer entries,
+  run in its own process with a time limit (fresh sympy cache);
+- symnet: ``proof_matrix(network).rank()`` (exact over Q: python-flint's fmpz_mat rank under a
+  sympy DomainMatrix), timed including building the matrix from the Network; and
+  ``rank_mod(p)`` (GF(p), p = 2^31 - 1), plus the certificate's independent numpy re-check.
+
+Targets (issue 7): n = 8 under 1 s, n = 10 under 10 s. The script prints the baseline time,
+symnet's time and their ratio from the same run, and a scaling table over n. Where the baseline
+exceeds its time limit the ratio is printed as a lower bound ("> ...").
+
+Usage::
+
+    python benchmarks/proof_matrix_rank.py [--max-n 10] [--baseline-max-n 8] [--timeout 600]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import multiprocessing as mp
+import resource
+import time
+
+import sympy as sp
+
+from symnet.lower_bounds import proof_matrix
+from symnet.network import Network
+
+
+def sign_rows(n: int) -> list[list[int]]:
+    signs = list(itertools.product((-1, 1), repeat=n))
+    subsets = [S for k in range(n + 1) for S in itertools.combinations(range(n), k)]
+    return [[math.prod(s[h] for h in S) for s in signs] for S in subsets]
+
+
+def _baseline_child(n: int, queue) -> None:
+    rows = sign_rows(n)
+    start = time.perf_counter()
+    rank = sp.Matrix(rows).rank()
+    queue.put((time.perf_counter() - start, rank))
+
+
+def time_baseline(n: int, timeout: float) -> tuple[float | None, int | None]:
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_baseline_child, args=(n, queue), daemon=True)
+    proc.start()
+    try:
+        seconds, rank = queue.get(timeout=timeout)
+    except Exception:  # the time limit: queue.Empty
+        seconds, rank = None, None
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join(5)
+    return seconds, rank
+
+
+def time_symnet(n: int, repeat: int = 3) -> dict[str, float | int]:
+    signs = [list(s) for s in itertools.product((-1, 1), repeat=n)]
+    start = time.perf_counter()
+    network = Network.single_hidden_layer(signs, [1] * len(signs), "exp")
+    t_network = time.perf_counter() - start
+    best = {"rank": math.inf, "rank_mod": math.inf}
+    for _ in range(repeat):
+        start = time.perf_counter()
+        A = proof_matrix(network)
+        rank = A.rank()
+        best["rank"] = min(best["rank"], time.perf_counter() - start)
+        start = time.perf_counter()
+        rank_p = A.rank_mod()
+        best["rank_mod"] = min(best["rank_mod"], time.perf_counter() - start)
+    start = time.perf_counter()
+    cert = A.certificate()
+    cert.check()
+    t_check = time.perf_counter() - start
+    assert rank == rank_p == cert.rank == 2**n
+    return {"network": t_network, "rank": best["rank"], "rank_mod": best["rank_mod"], "certificate": t_check,
+            "value": rank}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-n", type=int, default=10)
+    parser.add_argument("--baseline-max-n", type=int, default=8, help="largest n for sympy's Matrix.rank")
+    parser.add_argument("--timeout", type=float, default=600.0, help="time limit per baseline run, seconds")
+    args = parser.parse_args()
+
+    time_symnet(2, 1)  # warm-up
+    print("proof matrix of the 2^n construction: exact rank; baseline sympy Matrix.rank (own process, limit "
+          f"{args.timeout:.0f} s); symnet: best of 3, including the matrix built from the Network")
+    print(f"{'n':>3} {'size':>11} {'sympy rank [s]':>15} {'symnet rank [s]':>16} {'ratio':>9} "
+          f"{'rank mod p [s]':>15} {'cert+check [s]':>15} {'rank':>6}")
+    previous = None
+    for n in range(2, args.max_n + 1):
+        sym = time_symnet(n, 3 if n <= 8 else 1)
+        base_text, ratio_text = "-", "-"
+        if n <= args.baseline_max_n and (previous is None or previous < args.timeout / 4):
+            base, rank = time_baseline(n, args.timeout)
+            if base is None:
+                base_text, ratio_text = f"> {args.timeout:.0f}", f"> {args.timeout / sym['rank']:.0f}"
+                previous = math.inf
+            else:
+                assert rank == sym["value"]
+                base_text, ratio_text = f"{base:.3f}", f"{base / sym['rank']:.0f}"
+                previous = base
+        print(f"{n:>3} {f'{2**n} x {2**n}':>11} {base_text:>15} {sym['rank']:>16.4f} {ratio_text:>9} "
+              f"{sym['rank_mod']:>15.4f} {sym['certificate']:>15.3f} {sym['value']:>6}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory: symnet process {peak:.0f} MB, baseline processes {child:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
