@@ -657,6 +657,25 @@ class ConditionSystem:
         return None
 
 
+def vanishing_contradiction(target: Target, model: str, activation: Activation | str | None = None
+                            ) -> tuple[int, ...] | None:
+    """A monomial x^alpha of the target whose degree k has sigma^(k)(0) = 0 (no width works), or None.
+
+    Only for a shared operating point 0 (models ``"bias-free"``, ``"output-bias"``): every neuron
+    then contributes sigma^(k)(0) (a_j . x)^k / k! to degree k, which vanishes.
+    """
+    model = check_model(model)
+    act = _activation(activation)
+    if model == "biased" or act.is_generic:
+        return None
+    derivs = act.derivatives(target.degree, 0)
+    kmin = lowest_degree(model)
+    for alpha, c in target.terms:
+        if c != 0 and sum(alpha) >= kmin and is_zero(derivs[sum(alpha)]):
+            return alpha
+    return None
+
+
 def weight_symbols(n: int, m: int) -> tuple[tuple[sp.Symbol, ...], tuple[tuple[sp.Symbol, ...], ...]]:
     """The unknowns w_1..w_m and a_i_j (input i of neuron j) of the condition system."""
     w = tuple(sp.Symbol(f"w_{j}") for j in range(1, m + 1))

@@ -40,10 +40,10 @@ from symnet.lower_bounds._conditions import (
     _activation,
     as_target,
     check_model,
-    condition_system,
     is_polynomial_activation,
     seed_hypotheses,
     theorem_width,
+    vanishing_contradiction,
 )
 from symnet.lower_bounds._groebner import GroebnerAttempt, groebner_attempt
 from symnet.lower_bounds._witnesses import construction_witness, search_witness
@@ -56,6 +56,16 @@ STATUSES = {
     "unknown": "not decided at this size: see lower (certified) and upper (explicit network)",
     "impossible": "no network of any width meets the conditions",
 }
+
+
+def _attempt_note(attempt: GroebnerAttempt, width: int, time_limit: float | None, limit: int) -> str:
+    if attempt.status == "not-unit":
+        return (f"width {width}: the Groebner basis is not {{1}}, so complex solutions exist; whether real weights "
+                "exist is not decided")
+    if attempt.status == "timeout":
+        return f"width {width}: the Groebner computation did not finish in {time_limit} s"
+    return (f"width {width}: {len(attempt.system.unknowns)} unknowns, beyond the Groebner limit of {limit} "
+            "(raise groebner_unknowns to try)")
 
 
 def lower_bound_of(cert: Certificate) -> int | None:
@@ -241,10 +251,10 @@ def minimal_width(target: Any, model: str = "bias-free", activation: Activation 
     notes: list[str] = []
 
     if model != "biased":
-        bad = condition_system(tgt, 1, model, act).contradiction
+        bad = vanishing_contradiction(tgt, model, act)
         if bad is not None:
-            cert = VanishingCertificate(tgt, model, act, bad[0])
-            k = sum(bad[0])
+            cert = VanishingCertificate(tgt, model, act, bad)
+            k = sum(bad)
             notes.append(f"sigma^({k})(0) = 0 for {act.name}, but the target has degree-{k} terms")
             return MinimalWidth(tgt, model, act, "impossible", None, None, None, (cert,), (), hyps, None,
                                 tuple(notes))
@@ -283,20 +293,19 @@ def minimal_width(target: Any, model: str = "bias-free", activation: Activation 
         if relax:
             notes.append(f"the Groebner attempt uses the generic relaxation (the derivatives sigma^(k)(b_j) as free "
                          f"unknowns): {act.name} is not a polynomial, and the relaxation is valid for every activation")
-        attempt = groebner_attempt(tgt, upper - 1, model, None if relax else act, time_limit=time_limit,
-                                   max_unknowns=groebner_unknowns, progress=say)
-        attempts.append(attempt)
-        if attempt.certificate is not None:
-            lower_certs.append(attempt.certificate)
-            computed = upper
-        elif attempt.status == "not-unit":
-            notes.append(f"width {upper - 1}: the Groebner basis is not {{1}}, so complex solutions exist; "
-                         "whether real weights exist is not decided")
-        elif attempt.status == "timeout":
-            notes.append(f"width {upper - 1}: the Groebner computation did not finish in {time_limit} s")
-        elif attempt.status == "too-large":
-            notes.append(f"width {upper - 1}: {len(attempt.system.unknowns)} unknowns, beyond the Groebner limit "
-                         f"of {groebner_unknowns} (raise groebner_unknowns to try)")
+        try:
+            attempt = groebner_attempt(tgt, upper - 1, model, None if relax else act, time_limit=time_limit,
+                                       max_unknowns=groebner_unknowns, progress=say)
+        except InvalidInput as err:  # e.g. a generic activation and a target mixing degrees
+            attempt = None
+            notes.append(f"width {upper - 1}: no Groebner attempt ({err})")
+        if attempt is not None:
+            attempts.append(attempt)
+            if attempt.certificate is not None:
+                lower_certs.append(attempt.certificate)
+                computed = upper
+            else:
+                notes.append(_attempt_note(attempt, upper - 1, time_limit, groebner_unknowns))
     lower = max([lower_bound_of(c) for c in lower_certs] + [1])
     if upper is None:
         status = "unknown"
