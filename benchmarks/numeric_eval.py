@@ -15,7 +15,7 @@ checks that all routes agree to the rounding-error estimate.
 
 Usage::
 
-    python benchmarks/numeric_eval.py [--points 1000000] [--n 4] [--max-n 8] [--repeat 3]
+    python benchmarks/numeric_eval.py [--points 1000000] [--n 4] [--max-n 8] [--repeat 3] [--json PATH]
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import time
 
 import numpy as np
 import sympy as sp
+from _harness import Results
 
 from symnet import activations
 from symnet.constructions import shallow_product
@@ -85,7 +86,12 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=4, help="n of the headline comparison")
     parser.add_argument("--max-n", type=int, default=8, help="largest n of the scaling table")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", help="also write the results as JSON to this path (for run_all.py)")
     args = parser.parse_args()
+    results = Results(5, f"float64 evaluation of the 2^n softplus network on {args.points} points",
+                      "a hand-written numpy expression of the same formula (the faster of logaddexp and "
+                      "log1p(exp)); sympy.lambdify of the expanded expression", "within 2x of hand-written numpy")
+    table = []
 
     rng = np.random.default_rng(0)
     print(f"float64 evaluation of the 2^n softplus network (bias 1, lam = {LAM_VALUE}) on {args.points} points; "
@@ -109,8 +115,22 @@ def main() -> None:
         speedup = times["sympy.lambdify"] / times["symnet values"]
         row = f"{n:>3} {2**n:>8} " + " ".join(f"{times[k]:>23.3f}s" for k in times)
         print(row + f" {ratio:>17.2f} {speedup:>16.2f}")
+        table.append([n, 2**n, *times.values(), f"{ratio:.2f}", f"{speedup:.2f}"])
+        for name, t in times.items():
+            results.add_point(name, n, t)
+        if n in (args.n, args.max_n):
+            hand = min(times["hand numpy (logaddexp)"], times["hand numpy (log1p(exp))"])
+            results.add_headline(f"n = {n} ({2**n} neurons): vs hand-written numpy", times["symnet values"],
+                                 baseline=hand, target="symnet <= 2x hand numpy", met=ratio <= 2,
+                                 detail=f"symnet / hand = {ratio:.2f}; with the error estimate "
+                                        f"{times['symnet + error estimate']:.3g} s")
+            results.add_headline(f"n = {n} ({2**n} neurons): vs sympy.lambdify", times["symnet values"],
+                                 baseline=times["sympy.lambdify"], target="(comparison)")
         if n == args.n:
             headline = (n, times, ratio, speedup, float(np.max(bound)))
+    results.add_table(f"time [s] versus n, {args.points} points, best of {args.repeat}",
+                      ["n", "neurons", *names, "symnet/best hand", "lambdify/symnet"], table)
+    results.save(args.json)
     if args.n <= args.max_n:
         n, times, ratio, speedup, worst = headline
         print(f"\nheadline n = {n} ({2**n} neurons, {args.points} points):")

@@ -16,6 +16,7 @@ checks that the baseline and symnet give the same terms, and prints a scaling ta
 Usage::
 
     python benchmarks/series_shallow.py [--min-n 2] [--max-n 4] [--timeout 600] [--scaling-max 30] [--explicit-max 7]
+        [--json PATH]
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import multiprocessing as mp
 import time
 
 import sympy as sp
+from _harness import Results
 from sympy.core.cache import clear_cache
 
 from symnet import activations, series
@@ -99,7 +101,12 @@ def main() -> None:
     parser.add_argument("--scaling-max", type=int, default=30, help="largest n of the symnet scaling table")
     parser.add_argument("--explicit-max", type=int, default=7, help="largest n for the explicit 2^n-neuron route "
                                                                     "in the scaling table (n = 8 takes ~40 s)")
+    parser.add_argument("--json", help="also write the results as JSON to this path (for run_all.py)")
     args = parser.parse_args()
+    results = Results(1, "Exact error series of the 2^n formula (lam^2 and lam^4 terms), generic sigma",
+                      "sympy series() of the summed 2^n-term expression, through O(lam^5)",
+                      ">= 1000x faster at n = 4 and 5; n = 30 in under 1 s (closed form)")
+    base_rows, scale_rows = [], []
 
     time_symnet(2, "closed", 1)  # warm-up: imports, caches
     time_symnet(2, "explicit", 1)
@@ -112,12 +119,23 @@ def main() -> None:
         t_closed, closed = time_symnet(n, "closed")
         t_explicit, explicit = time_symnet(n, "explicit")
         assert closed.terms == explicit.terms
+        ratio = (args.timeout if base is None else base) / t_closed  # a lower bound when the baseline stopped
+        results.add_headline(f"n = {n} ({2**n} neurons)", t_closed, baseline=base,
+                             baseline_limit=args.timeout if base is None else None,
+                             target=">= 1000x" if n in (4, 5) else "(comparison)",
+                             met=ratio >= 1000 if n in (4, 5) else None,
+                             detail=f"closed form; explicit route {t_explicit:.3g} s")
+        base_rows.append([n, 2**n, base if base is not None else f"> {args.timeout:.0f}", t_closed, t_explicit,
+                          f"{'> ' if base is None else ''}{ratio:,.0f}"])
+        for method, t in (("sympy series()", base), ("symnet closed form", t_closed), ("symnet explicit", t_explicit)):
+            results.add_point(method, n, t)
         if base is None:
             print(f"{n:>3} {2**n:>8} {'> ' + format(args.timeout, '.0f'):>19} {t_closed:>18.4f} {t_explicit:>20.4f} "
                   f"{'> ' + format(args.timeout / t_closed, '.0f'):>13} "
                   f"{'> ' + format(args.timeout / t_explicit, '.0f'):>15} {'-':>10}")
             continue
         same = agrees(terms, closed, n)
+        base_rows[-1].append("yes" if same else "NO")
         print(f"{n:>3} {2**n:>8} {base:>19.3f} {t_closed:>18.4f} {t_explicit:>20.4f} {base / t_closed:>13.0f} "
               f"{base / t_explicit:>15.0f} {'yes' if same else 'NO':>10}")
 
@@ -130,9 +148,20 @@ def main() -> None:
             assert explicit.terms == closed.terms
             exp_text = f"{t_explicit:>13.3f}"
         else:
-            exp_text = f"{'-':>13}"
+            t_explicit, exp_text = None, f"{'-':>13}"
         count = len(sp.Add.make_args(sp.expand(closed.coefficient(4)))) if n <= 12 else n + n * (n - 1) // 2
         print(f"{n:>3} {2**n:>12} {t_closed:>11.3f} {exp_text} {count:>19}")
+        scale_rows.append([n, 2**n, t_closed, t_explicit, count])
+        results.add_point("symnet closed form (scaling)", n, t_closed)
+        if n == 30:
+            results.add_headline("n = 30, closed form", t_closed, target="< 1 s", met=t_closed < 1)
+
+    results.add_table(f"sympy series() against symnet, terms through lam^{ORDER}",
+                      ["n", "neurons", "sympy series() [s]", "symnet closed [s]", "symnet explicit [s]",
+                       "sympy/closed", "same terms"], [r + ["-"] * (7 - len(r)) for r in base_rows])
+    results.add_table("symnet alone: time versus n", ["n", "neurons", "closed [s]", "explicit [s]",
+                                                      "monomials at lam^4"], scale_rows)
+    results.save(args.json)
 
 
 if __name__ == "__main__":
