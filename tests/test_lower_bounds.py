@@ -25,6 +25,7 @@ from symnet.lower_bounds import (
     ProofMatrix,
     as_target,
     check_model,
+    check_proof,
     condition_rows,
     condition_system,
     linear_conditions,
@@ -301,3 +302,27 @@ def test_scaled_sign_networks_meet_conditions_and_have_full_rank(n, scales):
     cert = feasibility(n, net)                                         # the solve finds output weights too
     assert cert.feasible and cert.check()
     assert proof_matrix(net).has_full_row_rank()
+
+
+def test_check_proof_on_networks():
+    good = check_proof(sign_network(3))
+    assert good.conditions_hold and good.rank == 8 and good.full_row_rank and good.claim_holds
+    # wrong output weights: the conditions fail (the implication is then vacuous, rank still 8)
+    wrong = Network.single_hidden_layer([[1, 1], [1, -1], [-1, 1], [-1, -1]], [1, 1, 1, 1], "exp")
+    res = check_proof(wrong)
+    assert not res.conditions_hold and res.claim_holds and "does not meet" in str(res)
+    # a wider network that meets the conditions (extra neurons with output weight 0): still full row rank
+    net = sign_network(2)
+    hidden, out = net.layers
+    wide = Network.single_hidden_layer([*hidden.weights.tolist(), [2, 3], [5, -1]], [*out.weights, 0, 0], "exp")
+    res = check_proof(wide)
+    assert res.conditions_hold and res.matrix.shape == (4, 6) and res.rank == 4
+    assert res.matrix.certificate().check()
+    # monomial: RT's construction for x1^2 x2, checked against rows t <= (2, 1)
+    from symnet.lower_bounds import minimal_width
+
+    mono = minimal_width((2, 1), activation="exp").network
+    res = check_proof(mono, (2, 1))
+    assert res.conditions_hold and res.rank == 6 == res.matrix.shape[0]
+    with pytest.raises(InvalidInput, match="monomial target"):
+        check_proof(net, sp.Symbol("x_1") + sp.Symbol("x_2"))

@@ -261,9 +261,12 @@ def test_groebner_agrees_with_rank_route():
 def test_groebner_limits():
     big = groebner_attempt(3, 7)
     assert big.status == "too-large" and big.certificate is None and big.impossible is None
+    import multiprocessing
+
     timed = groebner_attempt(3, 7, max_unknowns=64, time_limit=0.5)
     assert timed.status == "timeout" and timed.certificate is None
     assert "timeout" in str(timed)
+    assert multiprocessing.active_children() == []  # the child computation was stopped
     with pytest.raises(InvalidInput, match="time_limit"):
         groebner_attempt(2, 3, time_limit=-1)
     with pytest.raises(InvalidInput, match="width"):

@@ -13,7 +13,8 @@ Public names
 - the theorem: :func:`theorem_width`, :func:`theorem_hypotheses`, :func:`seed_hypotheses`,
   :data:`SEED_DROPPED` (the hypothesis the seed's statement drops: k = 0)
 - the proof matrix: :func:`proof_matrix` (-> :class:`ProofMatrix` with ``rank()``,
-  ``rank_mod(p)``, ``has_full_row_rank()``, ``certificate()``), :func:`proof_rows`
+  ``rank_mod(p)``, ``has_full_row_rank()``, ``certificate()``), :func:`proof_rows`, and
+  :func:`check_proof` (the proof's claim on one network: conditions met => full row rank)
 - certificates: :func:`feasibility` (fixed hidden weights), :func:`groebner_attempt` (all weights),
   :func:`catalecticant_bound`; certificate classes with ``.method``, ``.claim``, ``check()``
 - :func:`minimal_width` -> :class:`MinimalWidth` (``.width``, ``.status``, ``.certificate``,
@@ -58,7 +59,7 @@ from symnet.lower_bounds._conditions import (
 )
 from symnet.lower_bounds._feasibility import Undecided, feasibility
 from symnet.lower_bounds._groebner import GroebnerAttempt, groebner_attempt
-from symnet.lower_bounds._matrix import ProofMatrix, proof_matrix, proof_rows
+from symnet.lower_bounds._matrix import ProofCheck, ProofMatrix, check_proof, proof_matrix, proof_rows
 from symnet.lower_bounds._minimal import STATUSES, MinimalWidth, minimal_width
 
 __all__ = [
@@ -73,6 +74,7 @@ __all__ = [
     "InfeasibleCertificate",
     "LinearConditions",
     "MinimalWidth",
+    "ProofCheck",
     "ProofMatrix",
     "RankCertificate",
     "Target",
@@ -84,6 +86,7 @@ __all__ = [
     "as_target",
     "catalecticant_bound",
     "check_model",
+    "check_proof",
     "condition_rows",
     "condition_system",
     "feasibility",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import flint
@@ -26,14 +27,15 @@ from sympy import QQ, ZZ
 from sympy.polys.matrices import DomainMatrix
 from sympy.polys.matrices._dfm import DFM
 
-from symnet.errors import InvalidInput, TooLargeError
-from symnet.lower_bounds._certificates import RankCertificate
+from symnet.errors import CertificateError, InvalidInput, TooLargeError
+from symnet.lower_bounds._certificates import RankCertificate, WitnessCertificate
+from symnet.lower_bounds._conditions import Target, as_target
 from symnet.lower_bounds._expansion import single_hidden_layer_parts
 from symnet.lower_bounds._feasibility import network_model
 from symnet.lower_bounds._linalg import PRIME, power_matrix
 from symnet.network import Network
 
-__all__ = ["MAX_PROOF_ROWS", "ProofMatrix", "proof_matrix", "proof_rows"]
+__all__ = ["MAX_PROOF_ROWS", "ProofCheck", "ProofMatrix", "check_proof", "proof_matrix", "proof_rows"]
 
 #: Most rows a proof matrix may have (2^14: the 2^n construction up to n = 14).
 MAX_PROOF_ROWS = 2**14
@@ -243,3 +245,74 @@ def proof_matrix(network: Network, exponents: Sequence[int] | None = None, model
         raise TooLargeError(f"proof_matrix: {count} rows (limit {MAX_PROOF_ROWS})")
     rows = proof_rows(exps, include_empty=(model == "bias-free"))
     return ProofMatrix(rows, a, model)
+
+
+@dataclass(frozen=True, eq=False)
+class ProofCheck:
+    """The proof's claim on one network: if it meets the conditions, its proof matrix has full row rank.
+
+    Attributes
+    ----------
+    target : Target
+    model : str
+    conditions_hold : bool
+        Whether the network matches the target through its degree (explicit expansion).
+    matrix : ProofMatrix
+    rank : int
+        The exact rank of the proof matrix.
+    """
+
+    target: Target
+    model: str
+    conditions_hold: bool
+    matrix: ProofMatrix
+    rank: int
+
+    @property
+    def full_row_rank(self) -> bool:
+        return self.rank == self.matrix.shape[0]
+
+    @property
+    def claim_holds(self) -> bool:
+        """The implication "conditions => full row rank" (vacuously true when the conditions fail)."""
+        return (not self.conditions_hold) or self.full_row_rank
+
+    def __str__(self) -> str:
+        rows, cols = self.matrix.shape
+        cond = "meets" if self.conditions_hold else "does not meet"
+        return (f"the network ({cols} neurons, {self.model}) {cond} the conditions for {self.target}; proof matrix "
+                f"{rows} x {cols} has rank {self.rank}" + ("" if self.claim_holds else " -- the proof's claim FAILS"))
+
+
+def check_proof(network: Network, target: Any = None, model: str | None = None) -> ProofCheck:
+    """Check the proof's claim on a network: conditions met (by expansion) => proof matrix of full row rank.
+
+    Parameters
+    ----------
+    network : Network
+    target : monomial target (int n, exponents or a monomial expression), optional
+        Default: the product of the network's inputs.
+    model : str, optional
+        Default from the network's biases.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from symnet.network import Network
+    >>> from symnet.lower_bounds import check_proof
+    >>> q = Fraction(1, 4)
+    >>> net = Network.single_hidden_layer([[1, 1], [1, -1], [-1, 1], [-1, -1]], [q, -q, -q, q], "exp")
+    >>> result = check_proof(net)
+    >>> result.conditions_hold, result.rank, result.claim_holds
+    (True, 4, True)
+    """
+    tgt = as_target(network.n_inputs if target is None else target)
+    if tgt.exponents is None:
+        raise InvalidInput(f"check_proof needs a monomial target (the proof's rows are t <= r), got {tgt}")
+    model = network_model(network, model)
+    matrix = proof_matrix(network, tgt.exponents, model)
+    try:
+        conditions = WitnessCertificate(tgt, model, network).check()
+    except CertificateError:
+        conditions = False
+    return ProofCheck(tgt, model, bool(conditions), matrix, matrix.rank())
