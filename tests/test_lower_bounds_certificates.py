@@ -133,6 +133,17 @@ def test_from_expression_activations(formula, n):
     assert not cert.feasible and cert.check()
 
 
+def test_repeated_neurons_use_the_exact_fallback():
+    # two equal columns: no full column rank mod p, so the exact row reduction over Q decides
+    exp = activations.get("exp")
+    a = [[1, 1], [1, 1], [1, -1], [-1, 1], [-1, -1]]
+    cert = feasibility(2, a, activation="exp")
+    assert cert.feasible and cert.check()
+    assert sympy_feasible(2, [[Fraction(v) for v in row] for row in a], exp)
+    bad = feasibility(2, [[1, 1], [1, 1], [1, 2]], activation="exp")
+    assert not bad.feasible and bad.evidence == "null-vector" and bad.check()
+
+
 def test_feasibility_with_network_input():
     net = Network.single_hidden_layer(SIGNS2, [1, 2, 3, 4], "exp")  # output weights are solved for
     cert = feasibility(2, net)

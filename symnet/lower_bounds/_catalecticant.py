@@ -19,7 +19,7 @@ import numpy as np
 
 from symnet.lower_bounds._certificates import CatalecticantCertificate
 from symnet.lower_bounds._conditions import Target, as_target
-from symnet.lower_bounds._linalg import PRIME, mod_p
+from symnet.lower_bounds._linalg import PRIME, mod_p, pivots
 
 __all__ = ["MAX_CATALECTICANT", "catalecticant_bound"]
 
@@ -44,16 +44,6 @@ def _divisors(alphas: list[tuple[int, ...]], s: int) -> list[tuple[int, ...]]:
     for alpha in alphas:
         rec(alpha, 0, s, [])
     return sorted(out, reverse=True)
-
-
-def _pivots(rref: flint.nmod_mat, rank: int) -> list[int]:
-    pivots, col = [], 0
-    for i in range(rank):
-        while int(rref[i, col]) == 0:
-            col += 1
-        pivots.append(col)
-        col += 1
-    return pivots
 
 
 def catalecticant_bound(target: Any, p: int = PRIME) -> CatalecticantCertificate | None:
@@ -96,9 +86,9 @@ def catalecticant_bound(target: Any, p: int = PRIME) -> CatalecticantCertificate
             rref, rank = nm.rref()
             if best is not None and rank <= best.rank:
                 continue
-            pc = _pivots(rref, rank)
+            pc = pivots(rref, rank)
             sub = flint.nmod_mat(mat[:, pc].T.tolist(), p)
             rref_t, rank_t = sub.rref()
-            pr = _pivots(rref_t, rank_t)
+            pr = pivots(rref_t, rank_t)
             best = CatalecticantCertificate(tgt, k, s, tuple(rows[i] for i in pr), tuple(cols[j] for j in pc), p)
     return best

@@ -52,6 +52,7 @@ from symnet.lower_bounds._linalg import (
     integer_dot,
     left_null_vector,
     matvec_mod,
+    pivots,
     power_matrix,
     power_matrix_mod,
     select_independent_rows,
@@ -239,29 +240,19 @@ def _exact_rational(lc: LinearConditions, z: np.ndarray, rhs: list[int], unit: s
     m = lc.width
     aug = flint.fmpz_mat([[int(v) for v in z[i]] + [rhs[i]] for i in range(z.shape[0])])
     rref, rank = flint.fmpq_mat(aug.transpose()).rref()
-    pivots = _pivots_q(rref, rank)
-    zp = flint.fmpq_mat([[int(v) for v in z[i]] for i in pivots])
-    if zp.rank() < len(pivots):
-        y = left_null_vector([[int(v) for v in z[i]] for i in pivots])
-        return _infeasible(lc, pivots, y, scales, None)
-    sub_rref, sub_rank = zp.transpose().rref()  # independent columns of Z_P
-    cols = _pivots_q(sub_rref, sub_rank)
-    square = [[int(z[i, c]) for c in cols] for i in pivots]
-    sol = solve_square(square, [rhs[i] for i in pivots])
+    rows = pivots(rref, rank)
+    zp = flint.fmpq_mat([[int(v) for v in z[i]] for i in rows])
+    if zp.rank() < len(rows):
+        y = left_null_vector([[int(v) for v in z[i]] for i in rows])
+        return _infeasible(lc, rows, y, scales, None)
+    sub_rref, sub_rank = zp.rref()  # its pivot columns: independent columns of Z_R
+    cols = pivots(sub_rref, sub_rank)
+    square = [[int(z[i, c]) for c in cols] for i in rows]
+    sol = solve_square(square, [rhs[i] for i in rows])
     w = [Fraction(0)] * m
     for c, v in zip(cols, sol, strict=True):
         w[c] = v
     return _witness(lc, w, unit)
-
-
-def _pivots_q(rref: flint.fmpq_mat, rank: int) -> list[int]:
-    pivots, col = [], 0
-    for i in range(rank):
-        while rref[i, col] == 0:
-            col += 1
-        pivots.append(col)
-        col += 1
-    return pivots
 
 
 def _infeasible(lc: LinearConditions, rows: list[int], y: list[Fraction], scales: list[int],

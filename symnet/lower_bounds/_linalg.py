@@ -29,10 +29,10 @@ __all__ = [
     "integer_dot",
     "left_null_vector",
     "mod_p",
+    "pivots",
     "power_matrix",
     "select_independent_rows",
     "solve_square",
-    "to_nmod_rows",
 ]
 
 #: The default prime 2^31 - 1 (a Mersenne prime).
@@ -121,24 +121,15 @@ def int64_safe(arr: np.ndarray, factor: int = 1) -> bool:
     return big * max(abs(factor), 1) < 2**62
 
 
-def to_nmod_rows(matrix: np.ndarray, rows: Sequence[int], p: int) -> np.ndarray:
-    """The selected rows of an integer (object or int64) matrix reduced mod p, as int64."""
-    sub = matrix[list(rows)]
-    if sub.dtype == object:
-        return np.array([[int(v) % p for v in row] for row in sub], dtype=np.int64).reshape(len(rows), -1)
-    return np.mod(sub.astype(np.int64), p)
-
-
-def _pivots(rref: flint.nmod_mat, rank: int) -> list[int]:
-    pivots = []
-    col = 0
-    ncols = rref.ncols()
+def pivots(rref: Any, rank: int) -> list[int]:
+    """The pivot columns of a row-reduced flint matrix (nmod_mat or fmpq_mat) of the given rank."""
+    out, col = [], 0
     for i in range(rank):
-        while col < ncols and int(rref[i, col]) == 0:
+        while rref[i, col] == 0:
             col += 1
-        pivots.append(col)
+        out.append(col)
         col += 1
-    return pivots
+    return out
 
 
 def select_independent_rows(matrix: np.ndarray, p: int = PRIME, seed: int = 0, first: Sequence[int] = (),
@@ -186,7 +177,7 @@ def select_independent_rows(matrix: np.ndarray, p: int = PRIME, seed: int = 0, f
         sub = res[cand]
         mat = flint.nmod_mat(sub.T.tolist(), p)
         rref, rank = mat.rref()
-        basis = [cand[c] for c in _pivots(rref, rank)]
+        basis = [cand[c] for c in pivots(rref, rank)]
         if progress is not None:
             progress(f"independent rows mod {p}: {len(basis)} of at most {ncols} after scanning {pos} of {len(order)}")
     return basis

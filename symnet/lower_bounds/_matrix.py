@@ -32,7 +32,7 @@ from symnet.lower_bounds._certificates import RankCertificate, WitnessCertificat
 from symnet.lower_bounds._conditions import Target, as_target
 from symnet.lower_bounds._expansion import single_hidden_layer_parts
 from symnet.lower_bounds._feasibility import network_model
-from symnet.lower_bounds._linalg import PRIME, power_matrix
+from symnet.lower_bounds._linalg import PRIME, pivots, power_matrix
 from symnet.network import Network
 
 __all__ = ["MAX_PROOF_ROWS", "ProofCheck", "ProofMatrix", "check_proof", "proof_matrix", "proof_rows"]
@@ -176,10 +176,10 @@ class ProofMatrix:
             rows, cols, rank_t = list(range(nrows)), list(range(ncols)), nrows
         else:
             r_rows, rank_t = mat.transpose().rref()  # pivots = independent rows of A
-            rows = _pivots(r_rows, rank_t)
+            rows = pivots(r_rows, rank_t)
             sub = flint.nmod_mat(np.mod(self._integer[rows], p).tolist(), p)
             r_cols, rank_c = sub.rref()
-            cols = _pivots(r_cols, rank_c)
+            cols = pivots(r_cols, rank_c)
         if rank_t < self.rank():
             raise InvalidInput(f"the rank mod {p} ({rank_t}) is below the rank over Q ({self.rank()}); use another "
                                "prime")
@@ -188,16 +188,6 @@ class ProofMatrix:
 
     def __repr__(self) -> str:
         return f"ProofMatrix({self.shape[0]} x {self.shape[1]}, model={self.model!r})"
-
-
-def _pivots(rref: flint.nmod_mat, rank: int) -> list[int]:
-    pivots, col = [], 0
-    for i in range(rank):
-        while int(rref[i, col]) == 0:
-            col += 1
-        pivots.append(col)
-        col += 1
-    return pivots
 
 
 def proof_matrix(network: Network, exponents: Sequence[int] | None = None, model: str | None = None) -> ProofMatrix:
