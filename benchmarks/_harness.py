@@ -200,10 +200,11 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
-def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A GitHub-flavoured markdown table (numbers right-aligned)."""
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1) -> str:
+    """A GitHub-flavoured markdown table: the first ``left`` columns left-aligned, the others right-aligned."""
     cells = [[_cell(v).replace("|", "\\|") for v in row] for row in rows]
-    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" for _ in headers) + "|"]
+    out = ["| " + " | ".join(headers) + " |",
+           "|" + "|".join(":---" if i < left else "---:" for i in range(len(headers))) + "|"]
     out += ["| " + " | ".join(r) + " |" for r in cells]
     return "\n".join(out)
 
@@ -225,7 +226,8 @@ class Results:
     """What one benchmark script measured (one row of issue 7), saved as JSON for run_all.
 
     ``headline`` entries are the comparisons against the target; ``tables`` are scaling tables
-    (already formatted cells); ``curves`` are ``{method: [[n, seconds or None], ...]}`` for the plot.
+    (already formatted cells); ``panels`` are the plot's panels, ``{title: {"x_label", "x_log",
+    "curves": {method: [[x, seconds or None], ...]}}}`` (one panel per quantity on the x axis).
     """
 
     row: int
@@ -234,8 +236,7 @@ class Results:
     target: str
     headline: list[dict] = field(default_factory=list)
     tables: list[dict] = field(default_factory=list)
-    curves: dict[str, list] = field(default_factory=dict)
-    x_label: str = "n"
+    panels: dict[str, dict] = field(default_factory=dict)
     memory: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     load_before: dict = field(default_factory=machine_load)
@@ -252,8 +253,11 @@ class Results:
         self.tables.append({"title": title, "headers": list(headers),
                             "rows": [[_cell(v) for v in row] for row in rows]})
 
-    def add_point(self, method: str, x: float, seconds: float | None) -> None:
-        self.curves.setdefault(method, []).append([x, seconds])
+    def add_point(self, method: str, x: float, seconds: float | None, panel: str = "", x_label: str = "n",
+                  x_log: bool = False) -> None:
+        """One point of the plot: ``method`` took ``seconds`` at size ``x`` (None: not run or stopped)."""
+        entry = self.panels.setdefault(panel or self.title, {"x_label": x_label, "x_log": x_log, "curves": {}})
+        entry["curves"].setdefault(method, []).append([x, seconds])
 
     def add_memory(self, case: str, peak_rss_mb: float | None, limit_mb: float = 4096, how: str = "") -> None:
         self.memory.append({"case": case, "peak_rss_mb": peak_rss_mb, "limit_mb": limit_mb,

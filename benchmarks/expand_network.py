@@ -140,10 +140,11 @@ def compare(label: str, sizes: list[int], build, order: int, *, baseline_max: in
         row = {"size": size, "neurons": network.hidden_neurons, "build": t_build, "baseline": base,
                "limit": limit, "fast": t_fast, "general": t_general, "same": same}
         rows.append(row)
-        results.add_point(f"{label}: sympy series()", size, base)
-        results.add_point(f"{label}: symnet power sums", size, t_fast)
+        panel = f"row 2: {label}, expansion through lam^{order}"
+        results.add_point("sympy series()", size, base, panel, x_label, x_log=x_label == "m")
+        results.add_point("symnet (power sums)", size, t_fast, panel, x_label, x_log=x_label == "m")
         if t_general is not None:
-            results.add_point(f"{label}: symnet general route", size, t_general)
+            results.add_point("symnet general route", size, t_general, panel, x_label, x_log=x_label == "m")
         print(f"  {x_label} = {size:>3} ({network.hidden_neurons} neurons): sympy {format_seconds(base, limit)} s, "
               f"symnet {format_seconds(t_fast)} s, general route {format_seconds(t_general)} s, "
               f"same terms: {same}", flush=True)

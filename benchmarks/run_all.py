@@ -49,7 +49,7 @@ class Row:
 
 ROWS = (
     Row(1, "exact error series of the 2^n formula, first two corrections, generic activation", "series_shallow.py",
-        ("--max-n", "5", "--timeout", "1200"),
+        ("--max-n", "5", "--timeout", "1800", "--explicit-max", "10"),
         ("--min-n", "2", "--max-n", "2", "--scaling-max", "3", "--explicit-max", "3", "--timeout", "60"),
         ">= 1000x faster than sympy series() at n = 4 and 5; n = 30 in under 1 s (closed form)"),
     Row(2, "explicit exact expansion of any single-hidden-layer network with m neurons to order d",
@@ -180,7 +180,7 @@ def render(outcomes: list[Outcome], quick: bool, started: str, total: float, plo
                          + (f" (x{h['ratio']} vs baseline)" if h["ratio"] != "-" else "")
                          for h in o.data["headline"])
         summary.append([o.row.number, o.row.work, o.row.target, best, verdict])
-    lines += [markdown_table(["row", "work", "target", "symnet (baseline ratio)", "verdict"], summary), ""]
+    lines += [markdown_table(["row", "work", "target", "symnet (baseline ratio)", "verdict"], summary, left=5), ""]
     if plot_name:
         lines += [f"![time versus n per method, log scale]({plot_name})", ""]
 
@@ -215,30 +215,38 @@ def render(outcomes: list[Outcome], quick: bool, started: str, total: float, plo
 
 
 def plot(outcomes: list[Outcome], path: Path) -> bool:
-    with_curves = [o for o in outcomes if o.data and o.data.get("curves")]
-    if not with_curves:
+    panels = [(o.row.number, title, panel) for o in outcomes if o.data
+              for title, panel in o.data.get("panels", {}).items()]
+    panels = [p for p in panels if any(s for pts in p[2]["curves"].values() for _, s in pts)]
+    if not panels:
         return False
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
-    cols = min(3, len(with_curves))
-    rows = (len(with_curves) + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 4.2 * rows), squeeze=False)
-    for ax, o in zip(axes.flat, with_curves, strict=False):
-        for method, points in sorted(o.data["curves"].items()):
+    cols = min(3, len(panels))
+    rows = (len(panels) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(5.4 * cols, 4.3 * rows), squeeze=False)
+    for ax, (number, title, panel) in zip(axes.flat, panels, strict=False):
+        for method, points in panel["curves"].items():
             pts = [(x, s) for x, s in points if s is not None and s > 0]
             if pts:
                 xs, ys = zip(*pts, strict=True)
                 ax.plot(xs, ys, marker="o", markersize=3, label=method)
         ax.set_yscale("log")
-        ax.set_xlabel(o.data.get("x_label", "n"))
+        if panel.get("x_log"):
+            ax.set_xscale("log", base=2)
+        else:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel(panel.get("x_label", "n"))
         ax.set_ylabel("seconds")
-        ax.set_title(f"row {o.row.number}: {o.data['title']}"[:60], fontsize=9)
+        label = title if title.startswith("row") else f"row {number}: {title}"
+        ax.set_title(label if len(label) <= 62 else label[:59] + "...", fontsize=8)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=6)
-    for ax in list(axes.flat)[len(with_curves):]:
+    for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
     fig.tight_layout()
     fig.savefig(path, dpi=110, metadata={"Software": None})
