@@ -184,6 +184,10 @@ def test_biased_fixed_weights():
     cert = feasibility(2, [[1, 1], [1, -1]], model="biased", activation="square", hidden_bias=[1, 2])
     # degree 1: w1*2*1*(1,1) + w2*2*2*(1,-1) = 0 forces w1 = w2 = 0 -> infeasible
     assert not cert.feasible and cert.evidence == "null-vector" and cert.check()
+    # distinct biases, feasible: the third neuron (bias 1) must get w3 = 0 from the degree-1 rows
+    cert = feasibility(2, [[1, 1], [1, -1], [1, 0]], model="biased", activation="square", hidden_bias=[0, 0, 1])
+    assert cert.feasible and cert.check()
+    assert list(cert.network.layers[1].weights) == [sp.Rational(1, 4), -sp.Rational(1, 4), 0]
 
 
 # -- tampering: check() must catch wrong evidence ------------------------------------------------------
