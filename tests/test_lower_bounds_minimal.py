@@ -173,6 +173,15 @@ def test_bad_input(kwargs, error, words):
         minimal_width(**kwargs)
 
 
+def test_generic_activation_and_mixed_degrees():
+    x1, x2 = sp.symbols("x_1 x_2", real=True)
+    with pytest.raises(InvalidInput, match="pass a concrete activation"):
+        minimal_width(x1 * x2 + x1)
+    r = minimal_width(x1 * x2 + x1, activation="exp")  # exp: all derivatives 1, the degrees combine
+    assert r.width == 2 and r.status == "certified" and r.check()
+    assert sp.expand(exp_taylor(r.network, 2)) == x1 * x2 + x1
+
+
 def test_activation_objects_accepted():
     act = activations.polynomial([1, 1, 1])  # 1 + x + x^2: all derivatives through 2 nonzero at 0
     assert minimal_width(2, activation=act).width == 4

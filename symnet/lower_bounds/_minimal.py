@@ -41,6 +41,7 @@ from symnet.lower_bounds._conditions import (
     as_target,
     check_model,
     is_polynomial_activation,
+    lowest_degree,
     seed_hypotheses,
     theorem_width,
     vanishing_contradiction,
@@ -249,6 +250,15 @@ def minimal_width(target: Any, model: str = "bias-free", activation: Activation 
     say = progress or (lambda _msg: None)
     hyps = seed_hypotheses(tgt, model, act)
     notes: list[str] = []
+    if act.is_generic and model != "biased":
+        scales = [act.derivative(sum(alpha)) for alpha, _ in tgt.terms if sum(alpha) >= lowest_degree(model)]
+        if len(set(scales)) > 1:
+            degrees = sorted({sum(alpha) for alpha, _ in tgt.terms})
+            raise InvalidInput(
+                f"minimal_width: the target {tgt} mixes degrees {degrees}, whose generic derivatives sigma^(k)(0) "
+                "are independent, so the width can depend on the activation; pass a concrete activation "
+                "(e.g. activation='exp')"
+            )
 
     if model != "biased":
         bad = vanishing_contradiction(tgt, model, act)
