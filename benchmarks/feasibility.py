@@ -18,7 +18,7 @@ printed as "> limit" (and the ratio as a lower bound).
 
 Usage::
 
-    python benchmarks/feasibility.py [--max-n 8] [--baseline-max-n 7] [--timeout 600]
+    python benchmarks/feasibility.py [--max-n 8] [--baseline-max-n 7] [--timeout 600] [--json PATH]
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import time
 from fractions import Fraction
 
 import sympy as sp
+from _harness import Results
 
 from symnet import activations
 from symnet.lower_bounds import as_target, condition_rows, feasibility
@@ -96,7 +97,12 @@ def main() -> None:
     parser.add_argument("--max-n", type=int, default=8)
     parser.add_argument("--baseline-max-n", type=int, default=7, help="largest n for sympy's Matrix.rank")
     parser.add_argument("--timeout", type=float, default=600.0, help="time limit per baseline run, seconds")
+    parser.add_argument("--json", help="also write the results as JSON to this path (for run_all.py)")
     args = parser.parse_args()
+    results = Results(4, "Feasibility certificate of the condition system for fixed hidden weights",
+                      "sympy Matrix.rank of V and of [V | r] (own process, fresh cache)",
+                      "n = 8 (12870 x 256) under 10 s")
+    table = []
 
     time_symnet(2, "feasible")  # warm-up
     print("feasibility of the conditions for fixed hidden weights (exp activation); baseline sympy Matrix.rank of "
@@ -109,20 +115,34 @@ def main() -> None:
             m = 2**n if case == "feasible" else 2**n - 1
             t_solve, t_check, feasible = time_symnet(n, case)
             assert feasible == (case == "feasible")
-            base_text, ratio_text = "-", "-"
+            base_text, ratio_text, base, limit = "-", "-", None, None
             if n <= args.baseline_max_n and not stopped[case]:
                 base, base_feasible = time_baseline(n, case, args.timeout)
                 if base is None:
-                    stopped[case] = True
+                    stopped[case], limit = True, args.timeout
                     base_text, ratio_text = f"> {args.timeout:.0f}", f"> {args.timeout / t_solve:.0f}"
                 else:
                     assert base_feasible == feasible
                     base_text, ratio_text = f"{base:.2f}", f"{base / t_solve:.0f}"
             print(f"{n:>3} {case:>10} {f'{math.comb(2 * n, n)} x {m}':>13} {base_text:>10} {t_solve:>11.3f} "
                   f"{ratio_text:>8} {t_check:>10.3f} {'yes' if feasible else 'no':>9}")
+            table.append([n, case, f"{math.comb(2 * n, n)} x {m}", base_text, t_solve, ratio_text, t_check,
+                          "yes" if feasible else "no"])
+            results.add_point(f"sympy rank ({case})", n, base)
+            results.add_point(f"symnet feasibility ({case})", n, t_solve)
+            if n in (args.baseline_max_n, 8):
+                results.add_headline(f"n = {n}, {case} ({math.comb(2 * n, n)} x {m})", t_solve, baseline=base,
+                                     baseline_limit=limit, target="< 10 s" if n == 8 else "(comparison)",
+                                     met=t_solve < 10 if n == 8 else None,
+                                     detail=f"certificate check() {t_check:.3g} s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory: symnet process {peak:.0f} MB, baseline processes {child:.0f} MB")
+    results.add_table("time [s] versus n", ["n", "case", "rows x cols", "sympy [s]", "symnet [s]", "ratio",
+                                            "check [s]", "feasible"], table)
+    results.add_memory(f"symnet process, n <= {args.max_n}", peak, how="ru_maxrss of the benchmark process")
+    results.add_memory("sympy baseline processes", child, how="ru_maxrss of the baseline children")
+    results.save(args.json)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ exceeds its time limit the ratio is printed as a lower bound ("> ...").
 
 Usage::
 
-    python benchmarks/proof_matrix_rank.py [--max-n 10] [--baseline-max-n 8] [--timeout 600]
+    python benchmarks/proof_matrix_rank.py [--max-n 10] [--baseline-max-n 8] [--timeout 600] [--json PATH]
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import resource
 import time
 
 import sympy as sp
+from _harness import Results
 
 from symnet.lower_bounds import proof_matrix
 from symnet.network import Network
@@ -90,7 +91,12 @@ def main() -> None:
     parser.add_argument("--max-n", type=int, default=10)
     parser.add_argument("--baseline-max-n", type=int, default=8, help="largest n for sympy's Matrix.rank")
     parser.add_argument("--timeout", type=float, default=600.0, help="time limit per baseline run, seconds")
+    parser.add_argument("--json", help="also write the results as JSON to this path (for run_all.py)")
     args = parser.parse_args()
+    results = Results(3, "Exact rank of the proof matrix of the 2^n construction",
+                      "sympy Matrix(rows).rank() on the same integer entries (own process, fresh cache)",
+                      "n = 8 under 1 s, n = 10 under 10 s")
+    table = []
 
     time_symnet(2, 1)  # warm-up
     print("proof matrix of the 2^n construction: exact rank; baseline sympy Matrix.rank (own process, limit "
@@ -100,21 +106,39 @@ def main() -> None:
     previous = None
     for n in range(2, args.max_n + 1):
         sym = time_symnet(n, 3 if n <= 8 else 1)
-        base_text, ratio_text = "-", "-"
+        base_text, ratio_text, base, limit = "-", "-", None, None
         if n <= args.baseline_max_n and (previous is None or previous < args.timeout / 4):
             base, rank = time_baseline(n, args.timeout)
             if base is None:
                 base_text, ratio_text = f"> {args.timeout:.0f}", f"> {args.timeout / sym['rank']:.0f}"
-                previous = math.inf
+                previous, limit = math.inf, args.timeout
             else:
                 assert rank == sym["value"]
                 base_text, ratio_text = f"{base:.3f}", f"{base / sym['rank']:.0f}"
                 previous = base
         print(f"{n:>3} {f'{2**n} x {2**n}':>11} {base_text:>15} {sym['rank']:>16.4f} {ratio_text:>9} "
               f"{sym['rank_mod']:>15.4f} {sym['certificate']:>15.3f} {sym['value']:>6}")
+        table.append([n, f"{2**n} x {2**n}", base_text, sym["rank"], ratio_text, sym["rank_mod"], sym["certificate"],
+                      sym["value"]])
+        for method, t in (("sympy Matrix.rank", base), ("symnet rank (exact)", sym["rank"]),
+                          ("symnet rank mod p", sym["rank_mod"])):
+            results.add_point(method, n, t)
+        goal = {8: 1.0, 10: 10.0}.get(n)
+        if goal is not None or n == args.baseline_max_n:
+            results.add_headline(f"n = {n} ({2**n} x {2**n})", sym["rank"], baseline=base, baseline_limit=limit,
+                                 target=f"< {goal:.0f} s" if goal else "(comparison)",
+                                 met=sym["rank"] < goal if goal else None,
+                                 detail=f"rank {sym['value']}; mod p {sym['rank_mod']:.3g} s; certificate + check "
+                                        f"{sym['certificate']:.3g} s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory: symnet process {peak:.0f} MB, baseline processes {child:.0f} MB")
+    results.add_table("time [s] versus n (symnet: best of 3 up to n = 8)",
+                      ["n", "size", "sympy rank [s]", "symnet rank [s]", "ratio", "rank mod p [s]", "cert+check [s]",
+                       "rank"], table)
+    results.add_memory(f"symnet process, n <= {args.max_n}", peak, how="ru_maxrss of the benchmark process")
+    results.add_memory("sympy baseline processes", child, how="ru_maxrss of the baseline children")
+    results.save(args.json)
 
 
 if __name__ == "__main__":
