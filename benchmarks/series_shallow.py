@@ -24,11 +24,10 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
-import multiprocessing as mp
 import time
 
 import sympy as sp
-from _harness import Results
+from _harness import Results, isolated
 from sympy.core.cache import clear_cache
 
 from symnet import activations, series
@@ -56,22 +55,11 @@ def naive_terms(n: int) -> dict[int, sp.Expr]:
     return {p: expansion.coeff(LAM, p) for p in range(ORDER + 1)}
 
 
-def _worker(n: int, queue: mp.Queue) -> None:
-    start = time.perf_counter()
-    terms = naive_terms(n)
-    queue.put((time.perf_counter() - start, terms))
-
-
 def time_baseline(n: int, timeout: float) -> tuple[float | None, dict | None]:
-    queue: mp.Queue = mp.Queue()
-    proc = mp.Process(target=_worker, args=(n, queue))
-    proc.start()
-    proc.join(timeout)
-    if proc.is_alive():
-        proc.terminate()
-        proc.join()
-        return None, None
-    return queue.get() if not queue.empty() else (None, None)
+    # own process (fresh sympy cache), time limit; the result comes back through a pipe read while
+    # waiting, so a large result cannot block the child's exit (the join-before-get pitfall)
+    run = isolated(naive_terms, n, timeout=timeout)
+    return (run.seconds, run.value) if run.ok else (None, None)
 
 
 def time_symnet(n: int, method: str, repeats: int = 3) -> tuple[float, series.ErrorSeries]:
