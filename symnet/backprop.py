@@ -46,7 +46,7 @@ True
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -54,8 +54,12 @@ from typing import Any
 import mpmath
 import sympy as sp
 
+from symnet._validation import nonnegative_int
 from symnet.activations import Activation
 from symnet.activations import get as get_activation
+from symnet.activations._activation import exact_number
+from symnet.activations._jets import is_zero as jets_is_zero
+from symnet.bayes import softmax
 from symnet.errors import HypothesisError, InvalidInput, ShapeError
 from symnet.network import Layer, Network
 
@@ -97,12 +101,6 @@ class Gradients:
     weights: tuple[sp.Matrix, ...]
     biases: tuple[sp.Matrix, ...]
     deltas: tuple[sp.Matrix, ...] | None = None
-
-
-def _softmax(z: sp.Matrix) -> sp.Matrix:
-    exps = [sp.exp(v) for v in z]
-    total = sp.Add(*exps)
-    return sp.Matrix([e / total for e in exps])
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,15 +157,19 @@ class SymbolicNetwork:
             return sp.Matrix(z)
         if self.output == "sigmoid":
             return sp.Matrix([get_activation("sigmoid")(v) for v in z])
-        return _softmax(z)
+        return sp.Matrix(softmax(list(z)))
 
     def _vector(self, values: Sequence[Any] | None, default: tuple[sp.Symbol, ...], what: str) -> sp.Matrix:
         if values is None:
             return sp.Matrix(default)
+        if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+            raise InvalidInput(f"{what} must be a sequence of {len(default)} numbers or sympy expressions, "
+                               f"got {type(values).__name__}")
         values = list(values)
         if len(values) != len(default):
             raise ShapeError(f"{what} must have {len(default)} entries, got {len(values)}")
-        return sp.Matrix([sp.sympify(v) if not isinstance(v, sp.Basic) else v for v in values])
+        # exact_number never parses text: strings are refused, floats read as the decimal they print as
+        return sp.Matrix([exact_number(v, f"{what}[{i}]", allow_symbols=True) for i, v in enumerate(values)])
 
     def forward(self, x: Sequence[Any] | None = None) -> Forward:
         """z^[l] and a^[l] for the inputs ``x`` (default: the symbols x_j)."""
@@ -328,7 +330,10 @@ def is_zero(expr: sp.Expr) -> bool:
     c_i rational coefficients, m_i the remaining factors) is replaced by ``prod_i E(m_i)^c_i`` with
     one fresh positive symbol E(m) per distinct m. This is an identity, and if the result, a
     rational function of independent symbols, has numerator 0, the expression is 0. Otherwise
-    ``sympy.simplify`` decides (it may find relations the substitution forgets).
+    symnet's general exact-zero test (:func:`symnet.activations._jets.is_zero`, ending in
+    ``sympy.simplify``) decides: it may find relations the substitution forgets. The substitution
+    is kept as a fast first pass: on the gradients of a (2, 2, 1) network it is about 10 times
+    faster than the general test.
 
     Examples
     --------
@@ -338,7 +343,8 @@ def is_zero(expr: sp.Expr) -> bool:
     >>> is_zero(sp.exp(2 * x) / (1 + sp.exp(x)) - sp.exp(x) + sp.exp(x) / (1 + sp.exp(x)))
     True
     """
-    expr = sp.sympify(expr)
+    if not isinstance(expr, sp.Basic):
+        expr = exact_number(expr, "is_zero: expr", allow_symbols=True)
     if expr == 0:
         return True
     symbols: dict[sp.Expr, sp.Dummy] = {}
@@ -366,7 +372,7 @@ def is_zero(expr: sp.Expr) -> bool:
 
     if sp.expand(sp.numer(sp.together(convert(expr)))) == 0:
         return True
-    return sp.simplify(expr) == 0
+    return jets_is_zero(expr)
 
 
 def _numeric_values(exprs: list[sp.Expr], dps: int) -> list[sp.Float]:
@@ -393,9 +399,11 @@ class BackpropCheck:
     numeric_max_difference : mpmath.mpf
         Largest |recursion - direct| over all parameters and the random rational points, at 50
         digits (for the generic activation, after substituting the logistic sigmoid).
+        None when no point was evaluated (``points=0``).
     points : int
     numeric_ok : bool
-        ``numeric_max_difference < 1e-40``.
+        ``numeric_max_difference < 1e-40``; False when no point was evaluated (nothing numeric
+        was checked, so nothing numeric is claimed).
     """
 
     network: SymbolicNetwork
@@ -406,6 +414,8 @@ class BackpropCheck:
 
     @property
     def numeric_ok(self) -> bool:
+        if self.points == 0 or self.numeric_max_difference is None:
+            return False
         return self.numeric_max_difference < mpmath.mpf(10) ** -40
 
     @property
@@ -413,8 +423,12 @@ class BackpropCheck:
         return self.exact and self.numeric_ok
 
     def __str__(self) -> str:
-        return (f"{self.network!r}: recursion = sympy derivative exactly: {self.exact}; numerically at "
-                f"{self.points} rational point(s): max difference {mpmath.nstr(self.numeric_max_difference, 3)}")
+        if self.numeric_max_difference is None:
+            numeric = "numeric route not run (points=0)"
+        else:
+            numeric = (f"numerically at {self.points} rational point(s): max difference "
+                       f"{mpmath.nstr(self.numeric_max_difference, 3)}")
+        return f"{self.network!r}: recursion = sympy derivative exactly: {self.exact}; {numeric}"
 
 
 def _random_point(net: SymbolicNetwork, rng: random.Random) -> dict[sp.Symbol, sp.Rational]:
@@ -448,16 +462,22 @@ def check_backprop(net: SymbolicNetwork, points: int = 2, seed: int = 0, exact: 
     ----------
     net : SymbolicNetwork
     points : int
-        Random rational points (parameters, x, y and lambda) for the 50-digit numeric route.
+        Random rational points (parameters, x, y and lambda) for the 50-digit numeric route;
+        0 skips it (then ``numeric_ok`` is False: nothing numeric was checked).
     seed : int
-        Seed of the random points (deterministic).
+        Non-negative seed of the random points (deterministic).
     exact : bool
-        Run the exact route (the default); False runs only the numeric one.
+        Run the exact route (the default); False runs only the numeric one (``exact`` is then
+        False in the result). ``points=0`` with ``exact=False`` is refused: it checks nothing.
     """
     if not isinstance(net, SymbolicNetwork):
         raise InvalidInput(f"check_backprop needs a SymbolicNetwork (see symbolic_network), got {type(net).__name__}")
-    if isinstance(points, bool) or not isinstance(points, int) or points < 0:
-        raise InvalidInput(f"points must be a non-negative int, got {points!r}")
+    points = nonnegative_int(points, "check_backprop: points (random points of the numeric route)")
+    seed = nonnegative_int(seed, "check_backprop: seed")
+    if not isinstance(exact, bool):
+        raise InvalidInput(f"check_backprop: exact must be True or False, got {exact!r}")
+    if points == 0 and not exact:
+        raise InvalidInput("check_backprop: points=0 and exact=False check nothing; use points >= 1 or exact=True")
     bp = net.backprop()
     direct = net.direct_gradient()
     pairs = [(a, b) for ga, gb in ((bp.weights, direct.weights), (bp.biases, direct.biases))
@@ -466,7 +486,7 @@ def check_backprop(net: SymbolicNetwork, points: int = 2, seed: int = 0, exact: 
     delta_ok = all(is_zero(d - (a - t)) for d, a, t in zip(delta_direct, a_out, net.targets_vector(), strict=True))
     exact_ok = delta_ok and all(is_zero(a - b) for a, b in pairs) if exact else False
     rng = random.Random(seed)
-    worst = mpmath.mpf(0)
+    worst = mpmath.mpf(0) if points else None
     with mpmath.workdps(60):
         for _ in range(points):
             point = _random_point(net, rng)

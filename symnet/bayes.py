@@ -70,15 +70,18 @@ True
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import mpmath
+import numpy as np
 import sympy as sp
 
+from symnet._validation import nonnegative_int
 from symnet.activations._activation import exact_number
-from symnet.constructions.binary import binary_product
+from symnet.constructions.binary import binary_product, positive_beta
 from symnet.constructions.binary import worst_case_error as product_error
 from symnet.errors import HypothesisError, InvalidInput, ShapeError, TooLargeError
 from symnet.network import Layer, Network
@@ -102,8 +105,19 @@ SOURCE = "LTR Sec. II; seeds 000, 002; MATH.md sec. 5"
 MAX_BITS = 12
 
 
+def _is_minus_infinity(value: Any) -> bool:
+    if isinstance(value, sp.Basic):
+        return value == -sp.oo
+    return isinstance(value, (float, np.floating)) and value == -math.inf
+
+
 def softmax(values: Sequence[Any]) -> tuple[sp.Expr, ...]:
     """softmax(v)_k = e^(v_k) / sum_j e^(v_j), exactly (entries -oo give 0).
+
+    Each entry is an exact real number or a real symbolic expression (floats are read as the
+    decimal they print as), or -oo (weight e^(-oo) = 0, an impossible class). Text is refused,
+    never parsed; +oo and NaN are refused (:class:`~symnet.errors.InvalidInput`): e^(+oo)/e^(+oo)
+    has no value.
 
     Examples
     --------
@@ -111,11 +125,19 @@ def softmax(values: Sequence[Any]) -> tuple[sp.Expr, ...]:
     >>> from symnet.bayes import softmax
     >>> softmax([sp.log(1), sp.log(3)])
     (1/4, 3/4)
+    >>> softmax([-sp.oo, 0])
+    (0, 1)
     """
-    vals = [sp.sympify(v) for v in values]
-    if not vals:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise InvalidInput(f"softmax needs a sequence of numbers, got {type(values).__name__}")
+    exps = []
+    for i, v in enumerate(values):
+        if _is_minus_infinity(v):
+            exps.append(sp.Integer(0))
+        else:
+            exps.append(sp.exp(exact_number(v, f"softmax: entry {i}", allow_symbols=True)))
+    if not exps:
         raise InvalidInput("softmax needs at least one value")
-    exps = [sp.Integer(0) if v == -sp.oo else sp.exp(v) for v in vals]
     total = sp.Add(*exps)
     if total == 0:
         raise HypothesisError("softmax of all -oo is undefined (every weight is 0)", hypothesis="some v_k > -oo")
@@ -274,15 +296,6 @@ def moebius_coefficients(dist: JointDistribution) -> dict[Hashable, dict[frozens
     return out
 
 
-def _beta(beta: Any) -> sp.Expr:
-    if isinstance(beta, str):
-        raise InvalidInput(f"beta must be a positive number or a positive sympy symbol, got the str {beta!r}")
-    value = exact_number(beta, "beta", allow_symbols=True)
-    if value.is_positive is not True:
-        raise InvalidInput(f"beta must be positive (a number or a positive symbol), got {value}")
-    return value
-
-
 @dataclass(frozen=True, eq=False)
 class PosteriorNetwork:
     """The 3-layer network computing -H(x) - mu (then softmax) for binary inputs (module docstring).
@@ -415,7 +428,7 @@ class PosteriorNetwork:
 
     def error_bound(self, beta: Any = None) -> sp.Expr:
         """(1/2) eps(beta) max_y sum_{K != {}} |a_K^y|, eps = 1/(1 + e^(beta/2)): E(beta) <= this, any beta > 0."""
-        b = self.beta if beta is None else _beta(beta)
+        b = self.beta if beta is None else positive_beta(beta)
         total = max((sp.Add(*[sp.Abs(self.coefficients[y][k]) for k in self.subsets]) for y in self.classes),
                     key=lambda e: sp.N(e, 30))
         return total * product_error(b) / 2
@@ -424,7 +437,7 @@ class PosteriorNetwork:
         """The same network with a symbolic beta replaced by a value."""
         if not self.beta.is_Symbol:
             raise InvalidInput(f"beta is {self.beta}, not a symbol")
-        b = _beta(value)
+        b = positive_beta(value)
         return PosteriorNetwork(self.distribution, self.network.subs({self.beta: b}), b, self.subsets,
                                 self.coefficients, self.classes, self.n, self.notes)
 
@@ -443,6 +456,18 @@ def _product_layer(n: int, subsets: Sequence[frozenset[int]], beta: sp.Expr) -> 
         piece = neuron.compose(select)
         stacked = piece if stacked is None else stacked.stack(piece)
     return stacked
+
+
+def _index_sets(subsets: Any) -> set[frozenset[int]]:
+    """The ``subsets`` argument as frozensets of int indices (text is refused, not read as digits)."""
+    if isinstance(subsets, (str, bytes)) or not isinstance(subsets, Iterable):
+        raise InvalidInput(f"subsets must be a collection of index sets, e.g. [{{0}}, {{0, 1}}], got {subsets!r}")
+    out = set()
+    for s in subsets:
+        if isinstance(s, (str, bytes)) or not isinstance(s, Iterable):
+            raise InvalidInput(f"each subset must be a set of bit indices (ints), e.g. {{0, 2}}, got {s!r}")
+        out.add(frozenset(nonnegative_int(i, f"posterior_network: an index of the subset {s!r}") for i in s))
+    return out
 
 
 def posterior_network(
@@ -464,12 +489,12 @@ def posterior_network(
     """
     if not isinstance(dist, JointDistribution):
         raise InvalidInput(f"posterior_network needs a JointDistribution (see joint_distribution), got {type(dist)}")
-    b = _beta(beta)
+    b = positive_beta(beta)
     n = _binary_n(dist)
     coeffs = moebius_coefficients(dist)
     needed = [k for k in _subsets(n) if k and any(coeffs[y][k] != 0 for y in dist.ys)]
     if subsets is not None:
-        allowed = {frozenset(int(i) for i in s) for s in subsets}
+        allowed = _index_sets(subsets)
         for s in allowed:
             if not s or not s <= set(range(n)):
                 raise InvalidInput(f"subset {sorted(s)} must be a non-empty subset of 0..{n - 1}")

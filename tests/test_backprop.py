@@ -179,3 +179,43 @@ def test_bad_input_is_rejected_clearly():
         net.backprop(y=[1, 2])
     with pytest.raises(InvalidInput, match="SymbolicNetwork"):
         check_backprop(net.network)
+
+
+def test_inputs_and_targets_are_never_parsed(capsys):
+    # forward used to sympify its entries: x=["__import__(...)"] ran code
+    net = symbolic_network((2, 1))
+    payload = "__import__('builtins').print('EXECUTED')"
+    with pytest.raises(InvalidInput, match=r"x\[0\]"):
+        net.forward(x=[payload, 1])
+    with pytest.raises(InvalidInput, match=r"y\[0\]"):
+        net.backprop(y=[payload])
+    with pytest.raises(InvalidInput, match=r"x\[1\]"):
+        net.forward(x=[1, "2"])
+    with pytest.raises(InvalidInput, match="sequence"):
+        net.forward(x="12")
+    assert "EXECUTED" not in capsys.readouterr().out
+    # numbers and real symbols are still accepted: z = W1_1_1 * 1/2 + W1_1_2 * t + b1_1 (by hand)
+    t = sp.Symbol("t", real=True)
+    w11, w12, b1 = net.parameters
+    assert net.forward(x=[0.5, t]).z[0][0] == w11 / 2 + w12 * t + b1
+
+
+def test_check_backprop_validates_its_arguments():
+    net = symbolic_network((1, 1))
+    with pytest.raises(InvalidInput, match="seed"):
+        check_backprop(net, seed="a")
+    with pytest.raises(InvalidInput, match="exact must be True or False"):
+        check_backprop(net, exact="no")
+    with pytest.raises(InvalidInput, match="points"):
+        check_backprop(net, points=-1)
+    with pytest.raises(InvalidInput, match="check nothing"):
+        check_backprop(net, points=0, exact=False)
+
+
+def test_no_numeric_claim_without_numeric_points():
+    # before: points=0 reported numeric_ok True although nothing numeric ran
+    result = check_backprop(symbolic_network((1, 1)), points=0)
+    assert result.exact
+    assert result.numeric_max_difference is None
+    assert not result.numeric_ok and not result.ok
+    assert "not run" in str(result)

@@ -211,3 +211,49 @@ def test_bad_input_is_rejected_clearly():
         markov_network_bound([set()])
     with pytest.raises(InvalidInput, match="same classes"):
         markov_posterior_network([{0, 1}], {0: []}, {1: 1})
+
+
+def test_softmax_never_parses_text(capsys):
+    # softmax used to sympify its entries: text was parsed (and could run code)
+    with pytest.raises(InvalidInput, match="softmax: entry 0"):
+        softmax(["__import__('builtins').print('EXECUTED')", 1])
+    assert "EXECUTED" not in capsys.readouterr().out
+    with pytest.raises(InvalidInput, match="entry 0"):
+        softmax(["1", "2"])
+    with pytest.raises(InvalidInput, match="sequence"):
+        softmax("12")
+
+
+def test_softmax_refuses_plus_infinity_and_nan():
+    # before: [oo, 1] -> (nan, 0) and [nan, 1] -> (nan, nan), silently
+    with pytest.raises(InvalidInput, match="finite"):
+        softmax([sp.oo, 1])
+    with pytest.raises(InvalidInput, match="finite"):
+        softmax([sp.nan, 1])
+    with pytest.raises(InvalidInput, match="finite"):
+        softmax([float("nan"), 1])
+    with pytest.raises(InvalidInput, match="finite"):
+        softmax([float("inf"), 1])
+    # -oo is a class of probability 0, by hand: e^(-oo) = 0, e^0 / e^0 = 1
+    assert softmax([-sp.oo, 0]) == (0, 1)
+    assert softmax([float("-inf"), sp.log(2), sp.log(6)]) == (0, R(1, 4), R(3, 4))
+    # floats are read as the decimals they print as: e^(1/2) / (e^(1/2) + e^(1/2)) = 1/2
+    assert softmax([0.5, R(1, 2)]) == (R(1, 2), R(1, 2))
+
+
+def test_posterior_network_subsets_must_be_index_sets():
+    p = random_distribution(2, "ab", seed=0)
+    # before: subsets=["ab"] died with a raw ValueError from int('a')
+    with pytest.raises(InvalidInput, match="set of bit indices"):
+        posterior_network(p, subsets=["ab"])
+    with pytest.raises(InvalidInput, match="index of the subset"):
+        posterior_network(p, subsets=[["a"]])
+    with pytest.raises(InvalidInput, match="collection of index sets"):
+        posterior_network(p, subsets="01")
+    with pytest.raises(InvalidInput, match="set of bit indices"):
+        posterior_network(p, subsets=[0, 1])
+    with pytest.raises(InvalidInput, match="bool"):
+        posterior_network(p, subsets=[{True}])
+    # the full list of subsets is accepted (a generic distribution needs all three)
+    net = posterior_network(p, subsets=[{0}, {1}, (0, 1)])
+    assert set(net.subsets) == {frozenset({0}), frozenset({1}), frozenset({0, 1})}

@@ -28,13 +28,14 @@ from typing import Any
 
 import sympy as sp
 
+from symnet._validation import positive_int
 from symnet.activations import get as get_activation
 from symnet.activations._activation import exact_number
 from symnet.constructions._base import LAM, Construction, Hypothesis
 from symnet.errors import InvalidInput
 from symnet.network import Network, input_symbols
 
-__all__ = ["LTR_BETA_CLAIM", "BetaThreshold", "binary_product", "required_beta", "worst_case_error"]
+__all__ = ["LTR_BETA_CLAIM", "BetaThreshold", "binary_product", "positive_beta", "required_beta", "worst_case_error"]
 
 SOURCE = "LTR Sec. II (binary inputs); seed 000; MATH.md sec. 5"
 
@@ -49,23 +50,33 @@ LTR_CORRECTION = (
 )
 
 
-def _positive_int(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{what} must be a positive int, got {value!r} ({type(value).__name__})")
-    if value < 1:
-        raise InvalidInput(f"{what} must be a positive int, got {value}")
+def positive_beta(beta: Any, what: str = "beta") -> sp.Expr:
+    """The steepness beta as an exact positive number or positive symbolic expression.
+
+    Shared by :func:`binary_product` and :mod:`symnet.bayes`. Text is refused (never parsed);
+    floats are read as the decimal they print as.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symnet.constructions.binary import positive_beta
+    >>> positive_beta(0.5), positive_beta(sp.Symbol("b", positive=True))
+    (1/2, b)
+    """
+    if isinstance(beta, str):
+        raise InvalidInput(f"{what} must be a positive number or a positive sympy symbol, got the str {beta!r}")
+    value = exact_number(beta, what, allow_symbols=True)
+    if value.is_positive is False or value.is_zero:
+        raise InvalidInput(f"{what} must be positive (the neuron's steepness), got {value}")
+    if value.is_positive is None:
+        raise InvalidInput(f"{what} must be a positive number or a positive symbol "
+                           f"(e.g. Symbol('b', positive=True)), got {value}")
     return value
 
 
 def _beta(beta: Any) -> sp.Expr:
-    if beta is None:
-        return 1 / LAM
-    value = exact_number(beta, "beta", allow_symbols=True)
-    if value.is_positive is False or value.is_zero:
-        raise InvalidInput(f"beta must be positive (the neuron's steepness), got {value}")
-    if value.is_positive is None:
-        raise InvalidInput(f"beta must be a positive number or a positive symbol, got {value}")
-    return value
+    """beta, or 1/lam when None (symnet's scale convention)."""
+    return 1 / LAM if beta is None else positive_beta(beta)
 
 
 def worst_case_error(beta: Any) -> sp.Expr:
@@ -79,7 +90,7 @@ def worst_case_error(beta: Any) -> sp.Expr:
     >>> from symnet.constructions.binary import worst_case_error
     >>> worst_case_error(23)
     1/(1 + exp(23/2))
-    >>> print(f"{float(worst_case_error(23)):.4e}")  # LTR's beta for "10 decimals": only 5
+    >>> print(f"{float(worst_case_error(23)):.4e}")  # LTR's beta for "10 decimals": only 4 (> 1e-5)
     1.0130e-05
     """
     if beta is None:
@@ -137,7 +148,7 @@ def required_beta(digits: int, *, rounding: bool = False) -> BetaThreshold:
     >>> print(required_beta(2, rounding=True))
     beta > 2*log(199) ~ 10.5866 (error < 10^-D / 2, D = 2)
     """
-    d = _positive_int(digits, "the number of decimals D")
+    d = positive_int(digits, "the number of decimals D")
     if not isinstance(rounding, bool):
         raise InvalidInput(f"rounding must be True or False, got {rounding!r}")
     tolerance = sp.Rational(1, 10**d) / (2 if rounding else 1)
@@ -176,7 +187,7 @@ def binary_product(k: int, beta: Any = None) -> Construction:
     >>> print(f"{float(c.network.mpmath([1, 1, 0], dps=20)):.6e}")  # = 1/(1 + e^20)
     2.061154e-09
     """
-    k = _positive_int(k, "k (the number of bits)")
+    k = positive_int(k, "k (the number of bits)")
     b = _beta(beta)
     xs = input_symbols(k)
     half = sp.Rational(1, 2)
