@@ -21,11 +21,13 @@ from symnet import activations, series
 from symnet.activations import DerivativeSymbol
 from symnet.constructions import (
     LAM,
+    binary_product,
     identity_gate,
     multiplication_gate,
     shallow_product,
     square_gate,
     three_neuron_gate,
+    yarotsky_square,
 )
 from symnet.errors import HypothesisError, InvalidInput, NotSmoothError, ShapeError, TooLargeError
 from symnet.network import Network
@@ -60,8 +62,12 @@ def test_error_series_api():
     assert isinstance(err, ErrorSeries)
     assert err.leading_order == 2 and sorted(err.terms) == [2, 4]
     assert err.coefficient(1) == 0 and err.coefficient(3) == 0
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInput, match="through lam\\^4"):
         err.coefficient(5)
+    for bad in (2.5, True, "2", None):
+        with pytest.raises(InvalidInput, match="power must be an int"):
+            err.coefficient(bad)
+    assert err.coefficient(-1) == 0  # below the leading order: known to vanish
     assert same(err.as_expr(), sum(c * LAM**p for p, c in err.terms.items()))
     text = str(err)
     assert "multiplication gate" in text and "O(lam**5)" in text and "sigma^(4)(b)" in text
@@ -179,16 +185,27 @@ def test_algebraic_and_transcendental_constants():
     assert sp.simplify(closed.coefficient(1) - (1 - sp.E) / (2 * (1 + sp.E)) * X**2) == 0
 
 
+@pytest.mark.parametrize("big", [1, 10**40])
+def test_dependent_numeric_constants_cancel_at_any_magnitude(big):
+    # tanh(ln(2 + sqrt 3)/2) = 1/sqrt 3 (tanh(t/2) = (e^t - 1)/(e^t + 1) = (1 + sqrt 3)/(3 + sqrt 3)),
+    # which sympy keeps unevaluated: big*tanh(c + lam x) - big/sqrt 3 = big*(2/3) lam x + O(lam^2).
+    # The lam^0 term is zero however large `big` is (the zero test is relative, at 60 digits).
+    c = sp.log(2 + sp.sqrt(3)) / 2
+    assert sp.tanh(c) != sp.sqrt(3) / 3  # unevaluated: the expansion must detect the dependency
+    net = Network.single_hidden_layer([[LAM]], [big], activations.get("tanh"), hidden_bias=[c],
+                                      output_bias=-big * sp.sqrt(3) / 3)
+    s = series.expand(net, 1, variables=[X])
+    assert sorted(s.terms) == [1]
+    assert abs(sp.N(s.coefficient(1).subs(X, 1) / big - sp.Rational(2, 3), 50)) < 1e-40
+
+
 # -- closed form against explicit expansion --------------------------------------------------------------
 
 @pytest.mark.parametrize("make", [multiplication_gate, square_gate, identity_gate, three_neuron_gate])
 @pytest.mark.parametrize("name", ["generic", "softplus", "exp", "sigmoid", "cos", "gelu"])
 def test_closed_form_equals_explicit_expansion(make, name):
     act = activations.generic() if name == "generic" else activations.get(name)
-    try:
-        c = make(act) if make is not three_neuron_gate else make(act, bias=None)
-    except HypothesisError:
-        pytest.skip(f"{make.__name__} does not apply to {name}")
+    c = make(act) if make is not three_neuron_gate else make(act, bias=None)  # all apply to these six
     order = 5 if name in ("generic", "exp", "softplus") else 2
     closed = series.error(c, order, method="closed")
     explicit = series.error(c, order, method="explicit")
@@ -211,6 +228,52 @@ def test_bad_order_and_method():
         series.error(g.network, 2, method="closed")
     with pytest.raises(InvalidInput):
         series.error("gate", 2)
+
+
+def test_string_target_is_refused_and_never_executed(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    g = multiplication_gate(activations.get("exp"))
+    payloads = ("__import__('builtins').print('EXECUTED')",
+                "__import__('pathlib').Path('pwned').write_text('x')",
+                "u*v")
+    for payload in payloads:
+        for obj in (g, g.network):
+            for method in ("auto", "explicit"):
+                with pytest.raises(InvalidInput, match="not a string"):
+                    series.error(obj, 2, target=payload, method=method)
+        with pytest.raises(InvalidInput, match="not a string"):
+            series.error(g, 2, target=payload.encode())
+    assert "EXECUTED" not in capsys.readouterr().out
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_target_symbols_must_be_the_variables():
+    g = multiplication_gate(activations.get("exp"))
+    u, v = sp.symbols("u v")  # no real=True: not the construction's u, v
+    assert u != U and v != V
+    for method in ("closed", "explicit"):
+        with pytest.raises(InvalidInput, match=r"not the variables.*real=True"):
+            series.error(g, 2, target=u * v, method=method)
+        with pytest.raises(InvalidInput, match="w"):
+            series.error(g, 2, target=U * V + sp.Symbol("w"), method=method)
+    with pytest.raises(InvalidInput, match="not the variables"):
+        series.error(g.network, 2, target=u * v)  # the network's default inputs are x_1, x_2
+    with pytest.raises(InvalidInput, match="free of the scale"):
+        series.error(g, 2, target=U * V * LAM)
+    with pytest.raises(InvalidInput, match="sympy expression"):
+        series.error(g, 2, target=[U, V])
+    # the right symbols (and plain numbers) are accepted: uv - uv = 0 at lam^0, the gate's lam^2 term after
+    e = series.error(g, 2, target=U * V)
+    assert e.leading_order == 2 and e.coefficient(0) == 0
+    assert series.error(g, 0, target=3).coefficient(0) == U * V - 3
+    x1, x2 = g.network.default_inputs()
+    assert series.error(g.network, 0, target=x1 * x2).coefficient(0) == 0
+
+
+def test_constructions_without_the_scale_are_explained():
+    for c, where in ((binary_product(2, 10), "worst_case_error"), (yarotsky_square(2), "square_error")):
+        with pytest.raises(InvalidInput, match=f"not scaled by lam.*{where}"):
+            series.error(c, 2)
 
 
 def test_bad_variables():

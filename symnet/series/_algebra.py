@@ -40,6 +40,10 @@ __all__ = ["Algebra"]
 
 QQ = sp.QQ
 
+#: A numeric coefficient whose 60-digit value is below this fraction of its largest term is
+#: tested exactly for zero (:meth:`Algebra.drop_numeric_zeros`).
+RELATIVE_ZERO = mpmath.mpf(10) ** -50
+
 
 def _split(e: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
     """Numerator and denominator of a constant (``cancel`` is polys-based, faster than
@@ -282,13 +286,14 @@ class Algebra:
         except Exception:  # gcd over some algebraic domains is unsupported: no reduction
             return self.one
 
-    def _magnitude(self, qterms: list) -> float:
-        """|q| at 60 digits for a polynomial q in the numeric generators only."""
-        if self._numeric_values is None:
-            self._numeric_values = {i: mpmath.mpf(sp.N(self.gens_expr[i], 70)) if sp.N(self.gens_expr[i]).is_real
-                                    else mpmath.mpc(sp.N(self.gens_expr[i], 70)) for i in self.numeric_gens}
+    def _magnitude(self, qterms: list) -> tuple[float, float]:
+        """``(|q|, max |term of q|)`` at 60 digits for a polynomial q in the numeric generators only."""
         with mpmath.workdps(60):
+            if self._numeric_values is None:  # converted inside workdps: 60 digits, not mpmath's default 15
+                self._numeric_values = {i: mpmath.mpf(sp.N(self.gens_expr[i], 70)) if sp.N(self.gens_expr[i]).is_real
+                                        else mpmath.mpc(sp.N(self.gens_expr[i], 70)) for i in self.numeric_gens}
             total = mpmath.mpf(0)
+            largest = mpmath.mpf(0)
             for exps, c in qterms:
                 c_expr = self.coefficient_to_expr(c)
                 term = mpmath.mpf(c_expr.p) / c_expr.q if c_expr.is_Rational else mpmath.mpmathify(sp.N(c_expr, 70))
@@ -296,7 +301,8 @@ class Algebra:
                     if k:
                         term *= self._numeric_values[i] ** int(k)
                 total += term
-            return float(abs(total))
+                largest = max(largest, abs(term))
+            return abs(total), largest
 
     def drop_numeric_zeros(self, p: Any, den: Any) -> Any:
         """Remove the input monomials whose coefficient is a number equal to zero.
@@ -313,8 +319,10 @@ class Algebra:
         for mono, q in self.by_input_monomial(p).items():
             qterms = self.terms(q)
             if not any(exps[i] for exps, _ in qterms for i in symbolic) and not den_expr.free_symbols:
-                # cheap numeric test first; the exact test only when the value is tiny
-                if self._magnitude(qterms) < 1e-40 and is_zero_number(self.to_expr(q) / den_expr):
+                # cheap numeric test first (relative to the largest term: 60 digits of cancellation
+                # leave ~10 of noise); the exact test only when the value is tiny
+                total, largest = self._magnitude(qterms)
+                if total <= largest * RELATIVE_ZERO and is_zero_number(self.to_expr(q) / den_expr):
                     continue
             for exps, c in qterms:
                 keep[tuple(mono) + tuple(exps[self.nvars:])] = c

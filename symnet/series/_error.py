@@ -19,6 +19,50 @@ __all__ = ["error", "expand"]
 METHODS = ("auto", "closed", "explicit")
 
 
+def _as_target(target: Any, variables: tuple, scale: sp.Symbol, who: str) -> sp.Expr:
+    """``target`` as a sympy expression in ``variables`` only, free of the scale.
+
+    Strings are refused, never parsed (user text must not reach ``sympify``); other objects go
+    through ``sympify(strict=True)``, which converts numbers and sympy objects without parsing.
+    """
+    if isinstance(target, (str, bytes)):
+        raise InvalidInput(
+            f"error({who}): the target must be a sympy expression built from the variables "
+            f"{tuple(variables)}, not a string (strings are never parsed); got {target!r}")
+    try:
+        expr = sp.sympify(target, strict=True)
+    except (sp.SympifyError, TypeError, ValueError) as exc:
+        raise InvalidInput(
+            f"error({who}): the target must be a sympy expression in the variables {tuple(variables)}, "
+            f"got {type(target).__name__} {target!r}") from exc
+    if not isinstance(expr, sp.Expr):
+        raise InvalidInput(f"error({who}): the target must be a sympy expression, got {type(expr).__name__} {expr!r}")
+    if expr.has(scale):
+        raise InvalidInput(f"error({who}): the target must be free of the scale {scale}; got {expr}")
+    extra = expr.free_symbols - set(variables)
+    if extra:
+        names = ", ".join(sorted(f"{s} (is_real={s.is_real})" for s in extra))
+        raise InvalidInput(
+            f"error({who}): the target contains symbols that are not the variables {tuple(variables)}: {names}. "
+            "Symbols with the same name but other assumptions are different symbols (the constructions' "
+            "inputs are Symbol(..., real=True)): build the target from construction.variables, or pass "
+            "variables=... and use those symbols.")
+    return expr
+
+
+def _check_scaled(construction: Construction, scale: sp.Symbol) -> None:
+    """Refuse, with an explanation, a construction whose network does not contain its scale."""
+    if scale in construction.network.free_symbols:
+        return
+    raise InvalidInput(
+        f"error({construction.name}): this construction is not scaled by {scale} (its network does not "
+        f"contain {scale}; its accuracy is set by its own parameters "
+        f"{', '.join(map(str, construction.parameters)) or '(none)'}), so it has no error series in powers of "
+        f"{scale}. Its exact error is computed by its own module: binary_product by "
+        "symnet.constructions.binary.worst_case_error (parameters['worst_case_error']), the Yarotsky networks "
+        "by symnet.constructions.yarotsky.square_error / multiplication_error (parameters['sup_error']).")
+
+
 def _explicit(network: Network, order: int, scale: sp.Symbol, variables: tuple) -> dict[int, dict]:
     if network.n_outputs != 1:
         raise ShapeError(f"the series of a network needs a single output; this one has {network.n_outputs}")
@@ -117,9 +161,9 @@ def error(construction_or_network: Construction | Network, order: int, *, target
         own_vars = obj.variables
         variables = own_vars if variables is None else check_variables(variables, len(own_vars), obj.name)
         rename = dict(zip(own_vars, variables, strict=True))
-        own_target = sp.sympify(obj.target).xreplace(rename)
-        target = own_target if target is None else sp.sympify(target)
         scale = obj.scale if scale is None else scale
+        own_target = _as_target(obj.target, own_vars, scale, obj.name).xreplace(rename)
+        target = own_target if target is None else _as_target(target, variables, scale, obj.name)
         if method == "closed" and obj.closed_form is None:
             raise InvalidInput(f"{obj.name} has no closed form; use method='explicit' (or 'auto')")
         if method != "explicit" and obj.closed_form is not None:
@@ -129,6 +173,7 @@ def error(construction_or_network: Construction | Network, order: int, *, target
             shift = own_target - target
             how = "closed form"
         else:
+            _check_scaled(obj, scale)
             raw = _explicit(obj.network, order, scale, variables)
             shift = -target
             how = "explicit expansion"
@@ -139,7 +184,7 @@ def error(construction_or_network: Construction | Network, order: int, *, target
         scale = LAM if scale is None else scale
         variables = obj.default_inputs() if variables is None else check_variables(
             variables, obj.n_inputs, "the network")
-        target = sp.Integer(0) if target is None else sp.sympify(target)
+        target = sp.Integer(0) if target is None else _as_target(target, variables, scale, "the network")
         raw = _explicit(obj, order, scale, variables)
         shift = -target
         how, name = "explicit expansion", "network"
@@ -147,8 +192,6 @@ def error(construction_or_network: Construction | Network, order: int, *, target
         raise InvalidInput(
             f"error() needs a Construction or a Network, got {type(obj).__name__}"
         )
-    if not isinstance(target, sp.Expr) or target.has(scale):
-        raise InvalidInput(f"the target must be an expression in the variables, free of the scale; got {target}")
     if shift != 0:
         at0 = raw.setdefault(0, {})
         for m, c in to_dict(shift, variables).items():

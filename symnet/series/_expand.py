@@ -26,6 +26,7 @@ from typing import Any
 
 import sympy as sp
 
+from symnet._validation import nonnegative_int
 from symnet.activations._jets import canon
 from symnet.errors import InvalidInput, NotSmoothError, ShapeError
 from symnet.network import Network
@@ -40,13 +41,8 @@ MAX_SERIES_ORDER = 200
 
 
 def check_order(order: Any) -> int:
-    if isinstance(order, bool) or not isinstance(order, int):
-        raise InvalidInput(f"the order must be a non-negative int (the highest power of lam), got {order!r}")
-    if order < 0:
-        raise InvalidInput(f"the order must be non-negative, got {order}")
-    if order > MAX_SERIES_ORDER:
-        raise InvalidInput(f"order {order} is beyond symnet's limit of {MAX_SERIES_ORDER} powers of lam")
-    return order
+    """The highest power of lam asked for: an int in ``0..MAX_SERIES_ORDER``, else InvalidInput."""
+    return nonnegative_int(order, "the order (the highest power of lam)", maximum=MAX_SERIES_ORDER)
 
 
 def check_variables(variables: Any, count: int, what: str) -> tuple[sp.Symbol, ...]:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import sympy as sp
 
-from symnet.series._canonical import assemble, canonical, to_dict
+from symnet._validation import positive_int
+from symnet.errors import InvalidInput
 
-__all__ = ["ErrorSeries", "assemble", "canonical", "to_dict"]  # the last three re-exported for callers
+__all__ = ["ErrorSeries"]
 
 #: Terms with at most this many monomials and free symbols are shown factored (printing only).
 _FACTOR_LIMIT = 40
@@ -85,9 +87,15 @@ class ErrorSeries:
         return self.scale**p * _display(self.terms[p])
 
     def coefficient(self, power: int) -> sp.Expr:
-        """The coefficient of ``lam^power`` (0 when absent); ``power`` must not exceed ``order``."""
+        """The coefficient of ``lam^power`` (0 when absent).
+
+        ``power`` must be an int (negative powers are allowed: they are 0 unless the network
+        diverges) not exceeding ``order``; otherwise :class:`~symnet.errors.InvalidInput`.
+        """
+        power = positive_int(power, "ErrorSeries.coefficient: power", minimum=-sys.maxsize)
         if power > self.order:
-            raise ValueError(f"the series is known through lam^{self.order}, not lam^{power}")
+            raise InvalidInput(f"ErrorSeries.coefficient: the series is known through lam^{self.order}, "
+                               f"not lam^{power}; expand to a higher order to see it")
         return self.terms.get(power, sp.Integer(0))
 
     def as_expr(self) -> sp.Expr:
