@@ -72,6 +72,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from symnet._validation import positive_int
 from symnet.activations import VARIABLE, Activation
 from symnet.activations import get as get_activation
 from symnet.activations._activation import exact_number
@@ -80,6 +81,7 @@ from symnet.network import Layer, Network, input_symbols
 
 __all__ = [
     "HEAVISIDE",
+    "MAX_INPUTS",
     "SEED_GAIN",
     "FarkasCertificate",
     "Gate",
@@ -100,6 +102,9 @@ SOURCE = "seeds 003, 004; MATH.md sec. 6; [RT] Sec. III B"
 
 #: The gain of seed 004's gates, sigma(10 (...)).
 SEED_GAIN = 10
+
+#: Largest number of gate inputs: truth tables and gates list all 2^n inputs (4096 at n = 12).
+MAX_INPUTS = 12
 
 #: The Heaviside step H(z) = [z > 0] (H(0) = 0, as in seed 003's "(x0 + x1 - 1.5 > 0)"); exact
 #: symbolic values, float64 via numpy; no derivatives (it is the gain -> oo limit of sigma(g z)).
@@ -132,9 +137,7 @@ def _gain(gain: Any) -> sp.Expr | None:
 
 
 def _arity(n: Any) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise InvalidInput(f"the number of inputs n must be a positive int, got {n!r}")
-    return n
+    return positive_int(n, "the number of inputs n (a positive int)", maximum=MAX_INPUTS)
 
 
 def _bits(n: int) -> list[tuple[int, ...]]:
@@ -335,9 +338,8 @@ def _positive(expr: sp.Expr) -> bool:
     return bool(sp.N(expr, 50) > sp.Float("1e-45", 50))
 
 
-def _single_neuron(weights: Sequence[Any], threshold: Any, g: sp.Expr | None) -> Network:
-    w = [exact_number(v, "gate weight") for v in weights]
-    theta = exact_number(threshold, "gate threshold")
+def _single_neuron(w: Sequence[sp.Expr], theta: sp.Expr, g: sp.Expr | None) -> Network:
+    """The network of H(w . x - theta) or sigma(g (w . x - theta)); w and theta already exact."""
     if g is None:
         return Network([Layer(sp.ImmutableMatrix([w]), sp.ImmutableMatrix([-theta]), HEAVISIDE),
                         Layer(sp.ImmutableMatrix([[1]]), sp.ImmutableMatrix([0]), None)])

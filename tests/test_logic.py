@@ -218,3 +218,21 @@ def test_bad_input_is_rejected_clearly():
         xor_gate(G).correct  # noqa: B018
     with pytest.raises(InvalidInput, match="not a symbol"):
         xor_gate().at_gain(3)
+
+
+def test_size_cap_on_the_number_of_inputs():
+    # before: and_gate(25) listed 2^25 inputs and ran out of memory
+    from symnet.errors import TooLargeError
+    from symnet.logic import MAX_INPUTS
+
+    with pytest.raises(TooLargeError, match="limit of 12"):
+        and_gate(25)
+    with pytest.raises(TooLargeError, match="limit"):
+        truth_table("xor", MAX_INPUTS + 1)
+    for gate in (or_gate, nand_gate):
+        with pytest.raises(TooLargeError):
+            gate(10**6)
+    assert isinstance(TooLargeError("x"), InvalidInput)
+    # at the cap the table is still complete: 2^12 inputs, AND is 1 only at (1, ..., 1)
+    table = truth_table("and", MAX_INPUTS)
+    assert len(table) == 4096 and sum(table.values()) == 1 and table[(1,) * MAX_INPUTS] == 1
