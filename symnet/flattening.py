@@ -77,12 +77,16 @@ from typing import Any
 
 import sympy as sp
 
+from symnet._validation import nonnegative_int, positive_int
 from symnet.activations import Activation
 from symnet.activations import get as get_activation
 from symnet.constructions._base import LAM, Construction, Hypothesis
 from symnet.constructions._bias import operating_point
+from symnet.constructions.monomial import parse_exponents
 from symnet.errors import HypothesisError, InvalidInput
+from symnet.lower_bounds import check_model
 from symnet.network import Network, input_symbols
+from symnet.series._expand import check_variables
 
 __all__ = [
     "NOTION",
@@ -105,19 +109,15 @@ __all__ = [
 SOURCE_DIFFERENCE = "symnet (forward differences; attains the synapse bound derived in symnet.flattening)"
 
 
-def _exponents(exponents: Any) -> tuple[int, ...]:
-    from symnet.constructions.monomial import parse_exponents
-
-    return parse_exponents(exponents)
-
-
 def _model(model: Any) -> str:
-    if model not in ("bias-free", "output-bias"):
+    """:func:`symnet.lower_bounds.check_model`, restricted to the width theorem's two models."""
+    key = check_model(model)
+    if key == "biased":
         raise InvalidInput(
             f"model must be 'bias-free' or 'output-bias' (the models of the width theorem), got {model!r}; "
             "with hidden biases no minimal width is known in general (see symnet.lower_bounds)"
         )
-    return model
+    return key
 
 
 # -- shallow counts --------------------------------------------------------------------------------
@@ -133,7 +133,7 @@ def min_shallow_neurons(exponents: Sequence[int] | int, model: str = "bias-free"
     >>> min_shallow_neurons((1, 1, 1)), min_shallow_neurons(5), min_shallow_neurons((2, 1), "output-bias")
     (8, 6, 5)
     """
-    r = _exponents(exponents)
+    r = parse_exponents(exponents)
     full = math.prod(ri + 1 for ri in r)
     return full if _model(model) == "bias-free" else full - 1
 
@@ -159,7 +159,7 @@ def min_shallow_synapses(exponents: Sequence[int] | int, model: str = "bias-free
     >>> min_shallow_synapses(4), min_shallow_synapses(4, "output-bias")   # x^4: 5 + 4, minus one
     (9, 8)
     """
-    r = _exponents(exponents)
+    r = parse_exponents(exponents)
     return min_shallow_neurons(r, model) + _input_synapse_bound(r)
 
 
@@ -177,7 +177,7 @@ def shallow_synapse_formulas(exponents: Sequence[int] | int) -> tuple[int, int, 
     >>> shallow_synapse_formulas(4)
     (5, 4, 9)
     """
-    r = _exponents(exponents)
+    r = parse_exponents(exponents)
     full = math.prod(ri + 1 for ri in r)
     inputs = sum((ri + 1 - (1 if ri % 2 == 0 else 0)) * (full // (ri + 1)) for ri in r)
     return full, inputs, inputs + full
@@ -192,7 +192,7 @@ def difference_synapse_formulas(exponents: Sequence[int] | int, model: str = "bi
     >>> difference_synapse_formulas((1, 1)), difference_synapse_formulas((1, 1), "output-bias")
     ((4, 4, 8), (3, 4, 7))
     """
-    r = _exponents(exponents)
+    r = parse_exponents(exponents)
     neurons = min_shallow_neurons(r, model)
     inputs = _input_synapse_bound(r)
     return neurons, inputs, neurons + inputs
@@ -240,17 +240,15 @@ def forward_difference(
     >>> series.error(c, 1).leading                 # lam sigma''(0)/(2 sigma'(0)) x_1 x_2 (x_1 + x_2)
     lam*x_1*x_2*(x_1 + x_2)/2
     """
-    r = _exponents(exponents)
+    r = parse_exponents(exponents)
     model = _model(model)
     act = get_activation(activation)
     n_deg = sum(r)
+    name = f"forward_difference{r}"
     if variables is None:
         xs = input_symbols(len(r))
     else:
-        xs = tuple(variables)
-        if len(xs) != len(r) or not all(isinstance(v, sp.Symbol) for v in xs) or len(set(xs)) != len(xs):
-            raise InvalidInput(f"variables must be {len(r)} distinct sympy Symbols, got {variables!r}")
-    name = f"forward_difference{r}"
+        xs = check_variables(variables, len(r), name)
     op = operating_point(act, n_deg, 0, who=name)
     norm = 1 / (LAM**n_deg * op.derivative)
     width = min_shallow_neurons(r, model)
@@ -311,8 +309,7 @@ def deep_product_synapses(n: int) -> int:
     >>> deep_product_synapses(2**20) == 20 * 2**20 - 28
     True
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise InvalidInput(f"n must be a positive int (the number of inputs), got {n!r}")
+    n = positive_int(n, "deep_product_synapses: the number of inputs n")
     if n == 1:
         return 1
     total = 0
@@ -340,6 +337,9 @@ NOTION = (
 
 #: Largest deep network whose synapses are counted on the explicit network (beyond: the formula).
 MAX_COUNTED_NEURONS = 600
+
+#: Most inputs :func:`product_cost` accepts (the exact minima 2^n and (n + 2) 2^(n-1) have ~n bits).
+MAX_PRODUCT_INPUTS = 10_000
 
 
 @dataclass(frozen=True)
@@ -465,8 +465,7 @@ def product_cost(n: int, model: str = "bias-free", activation: Activation | str 
     """
     from symnet.constructions.counts import deep_product_count
 
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise InvalidInput(f"n must be an int >= 2 (a product of one input has no deep network), got {n!r}")
+    n = positive_int(n, "product_cost: the number of inputs n", minimum=2, maximum=MAX_PRODUCT_INPUTS)
     model = _model(model)
     r = (1,) * n
     _check_theorem(r, model, activation)
@@ -579,8 +578,7 @@ def power_cost(d: int, model: str = "bias-free", activation: Activation | str | 
     from symnet.activations import generic
     from symnet.constructions.polynomial import polynomial
 
-    if isinstance(d, bool) or not isinstance(d, int) or d < 2:
-        raise InvalidInput(f"d must be an int >= 2 (x^d with d < 2 needs no hidden layer), got {d!r}")
+    d = positive_int(d, "power_cost: the degree d of x^d", minimum=2)
     x = sp.Symbol("x", real=True)
     deep = polynomial(x**d, generic())
     cost = flattening_cost(deep, model=model, activation=activation)
@@ -689,6 +687,7 @@ def polynomial_cost(
         raise InvalidInput(f"p must be a sympy polynomial expression, got {type(p).__name__} (text is not parsed "
                            "here: use symnet.constructions.polynomial's whitelist parser first)")
     model = _model(model)
+    groebner_unknowns = nonnegative_int(groebner_unknowns, "polynomial_cost: groebner_unknowns")
     deep = polynomial(p, generic(), variables=variables)
     try:
         _monomial_exponents(deep.target, deep.variables)

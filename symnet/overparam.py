@@ -71,8 +71,10 @@ from sympy.polys.constructor import construct_domain
 from sympy.polys.matrices import DomainMatrix
 from sympy.polys.rings import PolyElement, ring
 
+from symnet._validation import nonnegative_int
 from symnet.activations import DerivativeSymbol
 from symnet.activations._activation import exact_number
+from symnet.activations._jets import is_zero
 from symnet.errors import CertificateError, HypothesisError, InvalidInput, ShapeError, TooLargeError
 from symnet.network import Network
 
@@ -91,6 +93,8 @@ __all__ = [
 
 #: Largest number of parameters :func:`expand` accepts for order >= 2 (jets have ~P^order terms).
 MAX_PARAMETERS_ORDER2 = 200
+#: Highest order :func:`expand` accepts.
+MAX_ORDER = 6
 #: Largest (rows x parameters) Jacobian handled exactly.
 MAX_JACOBIAN_ENTRIES = 20_000
 
@@ -364,6 +368,8 @@ def theta_degree(network: Network) -> int | None:
     >>> theta_degree(Network.single_hidden_layer([[1]], [1], "tanh")) is None
     True
     """
+    if not isinstance(network, Network):
+        raise InvalidInput(f"theta_degree needs a symnet Network, got {type(network).__name__}")
     d = 1
     x = sp.Symbol("x", real=True)
     for act in network.activations:
@@ -566,6 +572,8 @@ class ParameterExpansion:
             raise InvalidInput(f"order must be an int in [1, {self.order}], got {order!r}")
         if any(a.is_generic for a in self.network.activations):
             raise InvalidInput("verify_along needs a concrete activation (sympy cannot series the generic sigma)")
+        if isinstance(direction, (str, bytes, Mapping)) or not isinstance(direction, Iterable):
+            raise InvalidInput(f"direction must be a sequence of numbers (one per parameter), got {direction!r}")
         v = list(direction)
         if len(v) != len(self.parameters):
             raise ShapeError(f"direction has {len(v)} entries; there are {len(self.parameters)} parameters")
@@ -581,20 +589,13 @@ class ParameterExpansion:
                 terms = self.terms(i, o)
                 for k in range(order + 1):
                     diff = direct.coeff(s, k) - terms[k].xreplace(sub)
-                    if not _is_zero(diff):
+                    if not is_zero(diff):
                         return False
         return True
 
     def __str__(self) -> str:
         return (f"ParameterExpansion(order {self.order}, {len(self.parameters)} parameters, "
                 f"{len(self.points)} points, field {self.field})")
-
-
-def _is_zero(e: sp.Expr) -> bool:
-    e = sp.expand(e.rewrite(sp.exp)) if e.has(sp.tanh) else sp.expand(e)
-    if e == 0:
-        return True
-    return sp.simplify(sp.together(e)) == 0
 
 
 def _with_parameters(network: Network, params: Sequence[Parameter], values: Sequence[sp.Expr]) -> Network:
@@ -649,10 +650,7 @@ def expand(
     True
     """
     network = _check_network(network, "expand()")
-    if isinstance(order, bool) or not isinstance(order, int) or order < 0:
-        raise InvalidInput(f"order must be a non-negative int, got {order!r}")
-    if order > 6:
-        raise TooLargeError(f"order {order} is beyond expand()'s limit of 6 (the jets grow like P^order)")
+    order = nonnegative_int(order, "expand(): the order (jets grow like P^order)", maximum=MAX_ORDER)
     params = parameters(network, which)
     if order >= 2 and len(params) > MAX_PARAMETERS_ORDER2:
         raise TooLargeError(f"{len(params)} parameters at order {order}: the limit is {MAX_PARAMETERS_ORDER2}")

@@ -73,11 +73,12 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from symnet._validation import nonnegative_int, positive_int
 from symnet.activations import Activation
 from symnet.activations import get as get_activation
 from symnet.activations._activation import VARIABLE
 from symnet.activations._numeric import to_numpy_function
-from symnet.errors import InvalidInput, SymnetError, TooLargeError
+from symnet.errors import InvalidInput, SymnetError
 from symnet.network import Network
 
 __all__ = ["DERIVATIVE_SUPS", "NOTION", "LowerBound", "SearchResult", "Trial", "WidthSummary", "derivative_sups",
@@ -305,15 +306,21 @@ def _lower_bound(target: Any, model: str, act: Activation, groebner_unknowns: in
                       result=mw)
 
 
-def _box(box: Any, n: int) -> tuple[tuple[float, float], ...]:
-    def num(v: Any, what: str) -> float:
-        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating, sp.Rational)):
-            raise InvalidInput(f"{what} must be a real number, got {v!r}")
+def _real(v: Any, what: str) -> float:
+    """A finite real number (int, float, numpy number, sympy Rational) as a float, else InvalidInput."""
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating, sp.Rational)):
+        raise InvalidInput(f"{what} must be a real number, got {v!r}")
+    try:
         f = float(v)
-        if not math.isfinite(f):
-            raise InvalidInput(f"{what} must be finite, got {v!r}")
-        return f
+    except OverflowError:
+        f = math.inf
+    if not math.isfinite(f):
+        raise InvalidInput(f"{what} must be finite (as a float64), got {v!r}")
+    return f
 
+
+def _box(box: Any, n: int) -> tuple[tuple[float, float], ...]:
+    num = _real
     if isinstance(box, (int, float, np.integer, np.floating, sp.Rational)) and not isinstance(box, bool):
         r = num(box, "box")
         if r <= 0:
@@ -330,16 +337,10 @@ def _box(box: Any, n: int) -> tuple[tuple[float, float], ...]:
         lo, hi = num(pair[0], f"box[{i}][0]"), num(pair[1], f"box[{i}][1]")
         if not lo < hi:
             raise InvalidInput(f"box interval {i} must have lo < hi, got ({lo}, {hi})")
+        if not math.isfinite(hi - lo):
+            raise InvalidInput(f"box interval {i} = ({lo}, {hi}) is too wide for float64 (hi - lo overflows)")
         out.append((lo, hi))
     return tuple(out)
-
-
-def _positive_int(v: Any, what: str, limit: int) -> int:
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-        raise InvalidInput(f"{what} must be a positive int, got {v!r}")
-    if v > limit:
-        raise TooLargeError(f"{what} = {v} is beyond the limit of {limit}")
-    return int(v)
 
 
 # -- numerics -----------------------------------------------------------------------------------
@@ -408,10 +409,11 @@ DERIVATIVE_SUPS = {
 }
 
 
-def derivative_sups(act: Activation, lo: float, hi: float) -> tuple[float | None, float | None, float | None]:
+def derivative_sups(act: Activation | str, lo: float, hi: float) -> tuple[float | None, float | None, float | None]:
     """Bounds on sup |sigma^(k)| over [lo, hi] for k = 1, 2, 3 (None where symnet has none).
 
-    Catalogue activations only (a user formula gets None: no bound is claimed).
+    Catalogue activations only (a user formula gets None: no bound is claimed). ``lo <= hi``
+    must be finite reals; a bound that overflows float64 is ``inf``.
 
     Examples
     --------
@@ -420,11 +422,20 @@ def derivative_sups(act: Activation, lo: float, hi: float) -> tuple[float | None
     >>> derivative_sups(get("cube"), -2.0, 1.0)
     (12.0, 12.0, 6.0)
     """
-    from symnet.activations import get
+    act = get_activation(act)
+    lo, hi = _real(lo, "derivative_sups: lo"), _real(hi, "derivative_sups: hi")
+    if lo > hi:
+        raise InvalidInput(f"derivative_sups needs lo <= hi, got ({lo}, {hi})")
+    return _sups(act, lo, hi)
 
+
+def _sups(act: Activation, lo: float, hi: float) -> tuple[float | None, float | None, float | None]:
+    """:func:`derivative_sups` without the argument checks (None, None, None for a non-finite range)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return None, None, None
     name = act.name
     try:
-        same = act.expr is not None and get(name) == act
+        same = act.expr is not None and get_activation(name) == act
     except SymnetError:
         same = False
     if not same:
@@ -433,7 +444,7 @@ def derivative_sups(act: Activation, lo: float, hi: float) -> tuple[float | None
     if name in DERIVATIVE_SUPS:
         return DERIVATIVE_SUPS[name]
     if name == "exp":
-        return (math.exp(hi),) * 3
+        return (math.exp(hi) if hi < 709.0 else math.inf,) * 3
     if name == "square":
         return 2 * big, 2.0, 0.0
     if name == "cube":
@@ -543,7 +554,7 @@ def _error_bound(net: Network, act: Activation, box, grid: np.ndarray, g: int, p
     M = np.array([max(abs(lo), abs(hi)) for lo, hi in box])
     half = np.array([(hi - lo) / (g - 1) / 2 for lo, hi in box])
     n = len(box)
-    sups = [derivative_sups(act, b[j] - float(np.abs(A[j]) @ M), b[j] + float(np.abs(A[j]) @ M))
+    sups = [_sups(act, b[j] - float(np.abs(A[j]) @ M), b[j] + float(np.abs(A[j]) @ M))
             for j in range(A.shape[0])]
     with np.errstate(all="ignore"):
         Z = grid @ A.T + b
@@ -640,7 +651,7 @@ def search_width(
     """
     tgt = _target(target, variables)
     model = _model(model)
-    act = get_activation(activation) if not isinstance(activation, Activation) else activation
+    act = get_activation(activation)
     if act.is_generic:
         raise InvalidInput("the search needs a concrete activation with numeric values, not the generic sigma")
     n = tgt.n
@@ -650,20 +661,19 @@ def search_width(
     tol = float(tol)
     if isinstance(widths, (str, bytes)) or not isinstance(widths, Iterable):
         raise InvalidInput(f"widths must be an iterable of positive ints, got {widths!r}")
-    width_list = sorted({_positive_int(m, "a width", MAX_WIDTH) for m in widths})
+    width_list = sorted({positive_int(m, "a width (a positive int)", maximum=MAX_WIDTH) for m in widths})
     if not width_list:
         raise InvalidInput("widths is empty: give at least one width to try")
     if strategy not in ("scan", "random"):
         raise InvalidInput(f"strategy must be 'scan' or 'random', got {strategy!r}")
-    starts = _positive_int(starts, "starts", MAX_TRIALS)
-    trials = _positive_int(trials if trials is not None else starts * len(width_list), "trials", MAX_TRIALS)
-    max_nfev = _positive_int(max_nfev, "max_nfev", 10**6)
-    train_points = _positive_int(train_points if train_points is not None else max(64, 40 * n), "train_points",
-                                 10**6)
-    grid_points = _positive_int(grid_points, "grid_points", MAX_GRID_POINTS)
-    groebner_unknowns = _positive_int(groebner_unknowns, "groebner_unknowns", 64)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InvalidInput(f"seed must be a non-negative int, got {seed!r}")
+    starts = positive_int(starts, "starts", maximum=MAX_TRIALS)
+    trials = positive_int(trials if trials is not None else starts * len(width_list), "trials", maximum=MAX_TRIALS)
+    max_nfev = positive_int(max_nfev, "max_nfev", maximum=10**6)
+    train_points = positive_int(train_points if train_points is not None else max(64, 40 * n), "train_points",
+                                maximum=10**6)
+    grid_points = positive_int(grid_points, "grid_points", maximum=MAX_GRID_POINTS)
+    groebner_unknowns = positive_int(groebner_unknowns, "groebner_unknowns", maximum=64)
+    seed = nonnegative_int(seed, "seed")
     if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(time_limit, (int, float))
                                    or not time_limit > 0):
         raise InvalidInput(f"time_limit must be a positive number of seconds or None, got {time_limit!r}")

@@ -282,3 +282,44 @@ def test_bad_input_raises_symnet_errors():
         product_cost(3, activation="tanh")  # tanh(0) = 0: the width theorem does not apply
     with pytest.raises(InvalidInput):
         product_table([])
+
+
+def test_shared_checks_and_more_bad_input():
+    import numpy as np
+
+    from symnet.errors import ShapeError, TooLargeError
+    from symnet.flattening import MAX_PRODUCT_INPUTS
+
+    # the model names of symnet.lower_bounds.check_model (any spelling it accepts); "biased" has no theorem
+    assert product_cost(3, model="Output_Bias").model == "output-bias"
+    assert min_shallow_neurons((1, 1), "output_bias") == 3  # 2^2 - 1 (output bias absorbs the constant)
+    for bad in ("biased", None, ["bias-free"]):
+        with pytest.raises(InvalidInput, match="model"):
+            min_shallow_neurons((1, 1), bad)
+    # ints: numpy ints are ints, floats and bools are not
+    assert product_cost(np.int64(3)).shallow_neurons == 8
+    for bad in (3.0, True):
+        with pytest.raises(InvalidInput, match="int"):
+            product_cost(bad)
+        with pytest.raises(InvalidInput, match="int"):
+            power_cost(bad)
+        with pytest.raises(InvalidInput, match="int"):
+            deep_product_synapses(bad)
+    # exact minima with ~n bits: a cap instead of a long computation
+    with pytest.raises(TooLargeError):
+        product_cost(MAX_PRODUCT_INPUTS + 1)
+    # groebner_unknowns is a count
+    x, y = sp.symbols("x y")
+    for bad in (2.5, True, -1):
+        with pytest.raises(InvalidInput, match="groebner_unknowns"):
+            polynomial_cost(x**2 - y**2, groebner_unknowns=bad)
+    # variables of the witness: the shared check (count, Symbols, distinct)
+    with pytest.raises(ShapeError, match="2 inputs"):
+        forward_difference((1, 1), "exp", variables=[x])
+    with pytest.raises(InvalidInput, match="Symbols"):
+        forward_difference((1, 1), "exp", variables=[x, "y"])
+    with pytest.raises(InvalidInput, match="distinct"):
+        forward_difference((1, 1), "exp", variables=[x, x])
+    with pytest.raises(InvalidInput, match="sequence"):
+        forward_difference((1, 1), "exp", variables="xy")
+    assert forward_difference((1, 1), "exp", variables=[x, y]).target == x * y

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import flint
 import mpmath
+import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import given
@@ -364,3 +365,30 @@ def test_rank_falls_back_to_elimination_over_the_field(monkeypatch):
     assert fast.rank == slow.rank == 4
     assert "involve the indeterminates" in slow.method
     assert len(slow.relations) == 1 and slow.check()
+
+
+def test_more_bad_input_is_refused_with_symnet_errors():
+    # a non-network reached attribute access (AttributeError) in theta_degree
+    with pytest.raises(InvalidInput, match="Network"):
+        theta_degree("net")
+    # a scalar direction reached list() (TypeError)
+    e = expand(one_layer([[1]], [2], "tanh", b=[1]), [[1]], order=1)
+    with pytest.raises(InvalidInput, match="direction"):
+        e.verify_along(5)
+    with pytest.raises(InvalidInput, match="direction"):
+        e.verify_along("abcd")
+    # the order: a float or bool is not an int; a numpy int is
+    with pytest.raises(InvalidInput, match="order"):
+        expand(NET_TANH, [[1]], order=2.0)
+    with pytest.raises(InvalidInput, match="order"):
+        expand(NET_TANH, [[1]], order=True)
+    # Z = w (a x + b)^2 + c at x = 1, theta_0 = (2, 0, 3, 0): Z = 12, dZ/da = 2 w (a + b) x = 12 (by hand)
+    t = expand(one_layer([[2]], [3], "square"), [[1]], order=np.int64(1)).terms(0)
+    assert t[0] == 12 and t[1].coeff(sp.Symbol("dW1[1,1]", real=True)) == 12
+    # non-finite data never become numbers
+    with pytest.raises(InvalidInput, match="finite"):
+        jacobian(NET_TANH, [[float("nan")]])
+    with pytest.raises(InvalidInput, match="finite"):
+        jacobian(NET_TANH, [[sp.oo]])
+    with pytest.raises(InvalidInput):
+        jacobian(NET_TANH, [["1"]])  # text is not parsed

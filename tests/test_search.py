@@ -177,3 +177,47 @@ def test_bad_input_raises_symnet_errors():
         search_width(2, seed=-1)
     with pytest.raises(InvalidInput, match="time_limit"):
         search_width(2, time_limit=0)
+
+
+def test_shared_int_checks_and_non_finite_input():
+    # ints through symnet._validation: bools and floats refused, numpy ints accepted
+    for kw in (dict(starts=True), dict(starts=2.0), dict(max_nfev=1.5), dict(grid_points=True), dict(seed=True),
+               dict(seed=1.5), dict(widths=[True]), dict(widths=[2.0])):
+        with pytest.raises(InvalidInput):
+            search_width(2, **kw)
+    with pytest.raises(TooLargeError):
+        search_width(2, grid_points=10**6)
+    r = search_width(1, activation="square", model="bias-free", tol=10.0, widths=[np.int64(1)], starts=np.int64(1),
+                     max_nfev=5, grid_points=16, seed=np.int64(0))
+    assert r.width == 1 and r.seed == 0
+    # boxes: non-finite ends, a width that overflows float64, a Rational beyond float64
+    with pytest.raises(InvalidInput, match="finite"):
+        search_width(2, box=[(0, float("inf")), (0, 1)])
+    with pytest.raises(InvalidInput, match="finite"):
+        search_width(2, box=float("nan"))
+    with pytest.raises(InvalidInput, match="too wide"):
+        search_width(1, box=[(-1e308, 1e308)])
+    with pytest.raises(InvalidInput, match="finite"):
+        search_width(1, box=[(0, sp.Integer(10) ** 400)])
+    with pytest.raises(InvalidInput, match="tol"):
+        search_width(2, tol=float("nan"))
+    with pytest.raises(InvalidInput, match="time_limit"):
+        search_width(2, time_limit=float("nan"))
+    # the activation: names and Activation objects through activations.get, anything else refused
+    with pytest.raises(InvalidInput, match="activation"):
+        search_width(2, activation=3)
+
+
+def test_derivative_sups_checks_its_range_and_does_not_overflow():
+    # a name is looked up like an Activation
+    assert derivative_sups("tanh", -1.0, 1.0) == DERIVATIVE_SUPS["tanh"]
+    with pytest.raises(InvalidInput, match="lo <= hi"):
+        derivative_sups("tanh", 1.0, -1.0)
+    for lo, hi in ((float("nan"), 1.0), (0.0, float("inf"))):
+        with pytest.raises(InvalidInput, match="finite"):
+            derivative_sups("exp", lo, hi)
+    with pytest.raises(InvalidInput, match="real number"):
+        derivative_sups("exp", "0", 1.0)
+    # exp' = exp: sup over [0, 1000] is e^1000 > float64's max, so the bound is inf (no OverflowError)
+    assert derivative_sups("exp", 0.0, 1000.0) == (math.inf,) * 3
+    assert derivative_sups("exp", 0.0, 700.0) == (math.exp(700.0),) * 3
