@@ -43,6 +43,33 @@ class Report:
     def ok(self) -> bool:
         return bool(self.rows) and all(r.ok for r in self.rows)
 
+    def latex(self) -> str:
+        """The verdict table as a standalone LaTeX document (for scripts without a derivation).
+
+        Deterministic: the same rows give the same bytes (no dates, no timings).
+        """
+        from symnet.derivations._latex import PREAMBLE, prose
+
+        rows = []
+        for r in self.rows:
+            detail = f"\\newline {{\\footnotesize {prose(r.detail)}}}" if r.detail else ""
+            rows.append(f"{prose(r.claim)}{detail} & {prose(r.source)} & {r.verdict} & "
+                        f"{'yes' if r.ok else 'NO'} \\\\ \\hline")
+        body = [
+            PREAMBLE.rstrip(),
+            "\\usepackage{longtable}",
+            "\\begin{document}",
+            f"\\section*{{{prose(self.title)}}}",
+            "Each claim was checked by at least two independent routes; \\emph{verdict} is symnet's "
+            "conclusion about the source's claim, \\emph{routes agree} whether symnet's own routes agreed.",
+            "\\begin{longtable}{|p{0.52\\textwidth}|p{0.2\\textwidth}|l|l|}",
+            "\\hline claim & source & verdict & routes agree \\\\ \\hline \\endhead",
+            *rows,
+            "\\end{longtable}",
+            "\\end{document}",
+        ]
+        return "\n".join(body) + "\n"
+
     def table(self) -> str:
         head = ("claim", "source", "verdict", "routes agree")
         body = [(r.claim, r.source, r.verdict, "yes" if r.ok else "NO") for r in self.rows]
@@ -67,9 +94,6 @@ def main(title: str, run: Callable[[Report], None], latex: Callable[[], str] | N
     parser.add_argument("--json", metavar="FILE", help="write the verdict table as JSON")
     parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     args = parser.parse_args(argv)
-    if args.latex and latex is None:
-        print("this script has no LaTeX derivation", file=sys.stderr)
-        return 2
     for name in (args.latex, args.json):
         if name and Path(name).exists() and not args.force:
             print(f"{name} exists; pass --force to overwrite", file=sys.stderr)
@@ -82,7 +106,7 @@ def main(title: str, run: Callable[[Report], None], latex: Callable[[], str] | N
 
     try:
         if args.latex:
-            write_text_atomic(args.latex, latex(), force=args.force)
+            write_text_atomic(args.latex, latex() if latex is not None else report.latex(), force=args.force)
         if args.json:
             rows = [{"claim": r.claim, "source": r.source, "verdict": r.verdict, "ok": r.ok, "detail": r.detail}
                     for r in report.rows]
