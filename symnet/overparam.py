@@ -274,7 +274,7 @@ class _Field:
         return ""
 
     def __call__(self, e: sp.Expr) -> Any:
-        e = sp.sympify(e)
+        e = sp.sympify(e, strict=True)  # internal values only; strict: text is never parsed
         if not self.exact:
             return self.domain.from_sympy(e)
         return self.domain.from_sympy(self._substitute(e))
