@@ -16,7 +16,7 @@ import sympy as sp
 from symnet.activations import Activation
 from symnet.activations._activation import exact_number
 from symnet.activations._jets import is_zero
-from symnet.errors import HypothesisError, InvalidInput, NotSmoothError
+from symnet.errors import HypothesisError, NotSmoothError
 
 __all__ = ["BIAS_SYMBOL", "CANDIDATE_BIASES", "OperatingPoint", "operating_point"]
 
@@ -105,15 +105,8 @@ def operating_point(activation: Activation, order: int, bias: Any = None, *, who
         f"{who}: sigma^({order})(b) vanishes or does not exist at every bias tried for activation "
         f"{activation.name!r} ({', '.join(tried)}); the construction needs sigma^({order})(b) != 0. "
         "Use an activation whose derivatives of that order are not identically zero "
-        "(piecewise-linear and low-degree polynomial activations cannot be used).",
+        "(piecewise-linear and low-degree polynomial activations cannot be used; for ReLU networks, "
+        "products and squares are built by symnet.constructions.yarotsky: yarotsky_square, "
+        "yarotsky_multiplication).",
         hypothesis=f"sigma^({order})(b) != 0",
     )
-
-
-def check_order(value: Any, what: str) -> int:
-    """A non-negative int (not a bool), or :class:`InvalidInput`."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{what} must be a non-negative int, got {value!r} ({type(value).__name__})")
-    if value < 0:
-        raise InvalidInput(f"{what} must be a non-negative int, got {value}")
-    return value

@@ -43,7 +43,7 @@ from symnet.activations import Activation, get
 from symnet.activations._jets import is_zero
 from symnet.constructions._base import LAM, Construction, Hypothesis
 from symnet.constructions._bias import operating_point
-from symnet.errors import InvalidInput, NotSmoothError
+from symnet.errors import NotSmoothError
 from symnet.network import Network
 
 __all__ = ["identity_gate", "multiplication_gate", "square_gate", "three_neuron_gate"]
@@ -65,12 +65,8 @@ def derivative_name(k: int) -> str:
     return {0: "sigma", 1: "sigma'", 2: "sigma''", 4: "sigma''''"}.get(k, f"sigma^({k})")
 
 
-def as_activation(activation: Any) -> Activation:
-    if isinstance(activation, Activation):
-        return activation
-    if isinstance(activation, str):
-        return get(activation)
-    raise InvalidInput(f"activation must be an Activation or a catalogue name, got {type(activation).__name__}")
+#: Kept for the modules that import it: the catalogue's ``get`` accepts an Activation or a name.
+as_activation = get
 
 
 def choose_bias(act: Activation, k: int, bias: Any, who: str) -> tuple[sp.Expr, Hypothesis, tuple[str, ...]]:
@@ -99,7 +95,9 @@ def choose_bias(act: Activation, k: int, bias: Any, who: str) -> tuple[sp.Expr, 
         op = operating_point(act, k, bias, who=who)
         if op.chosen and not act.is_generic and op.bias != 0:
             note = op.note
-    hyp = Hypothesis(f"{derivative_name(k)}(b) != 0", None if act.is_generic else True, op.derivative, source)
+    # a concrete activation's statement names the bias used (as monomial() does); generic: the symbol b
+    at = "b" if act.is_generic else str(op.bias)
+    hyp = Hypothesis(f"{derivative_name(k)}({at}) != 0", None if act.is_generic else True, op.derivative, source)
     return op.bias, hyp, (note,) if note else ()
 
 
@@ -137,7 +135,7 @@ def multiplication_gate(activation: Activation | str, bias: Any = None) -> Const
     >>> g.hidden_neurons, g.target, g.hypotheses[0].holds
     (4, u*v, True)
     """
-    act = as_activation(activation)
+    act = get(activation)
     who = "multiplication_gate"
     b, hyp, bias_notes = choose_bias(act, 2, bias, who)
     d2 = hyp.value
@@ -184,7 +182,7 @@ def square_gate(activation: Activation | str, bias: Any = None) -> Construction:
     >>> square_gate(activations.get("exp")).hidden_neurons
     2
     """
-    act = as_activation(activation)
+    act = get(activation)
     b, hyp, bias_notes = choose_bias(act, 2, bias, "square_gate")
     d2 = hyp.value
     m = 1 / (LAM**2 * d2)
@@ -229,7 +227,7 @@ def identity_gate(activation: Activation | str, bias: Any = None) -> Constructio
     >>> series.error(identity_gate(activations.get("tanh")), 2).leading
     -lam**2*x**3/3
     """
-    act = as_activation(activation)
+    act = get(activation)
     b, hyp, bias_notes = choose_bias(act, 1, bias, "identity_gate")
     d1 = hyp.value
     s_b = act.derivative(0, at=b)
@@ -275,7 +273,7 @@ def three_neuron_gate(activation: Activation | str, bias: Any = 0) -> Constructi
     >>> series.error(three_neuron_gate(activations.get("exp")), 1).leading
     lam*u*v*(u + v)/2
     """
-    act = as_activation(activation)
+    act = get(activation)
     b, hyp, bias_notes = choose_bias(act, 2, bias, "three_neuron_gate")
     d2 = hyp.value
     m = 1 / (LAM**2 * d2)

@@ -33,20 +33,23 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import flint
 import sympy as sp
-from sympy.polys.domains import QQ
-from sympy.polys.rings import ring
 
+from symnet._validation import nonnegative_int
 from symnet.activations import Activation
 from symnet.activations import get as get_activation
 from symnet.activations._activation import MAX_ORDER
 from symnet.activations._jets import canon, is_zero
 from symnet.constructions._base import LAM, Construction, Hypothesis
-from symnet.constructions._bias import check_order, operating_point
+from symnet.constructions._bias import operating_point
 from symnet.errors import InvalidInput, TooLargeError
 from symnet.network import Network, input_symbols
+from symnet.series._canonical import poly_expr
+from symnet.series._expand import check_variables
 
-__all__ = ["deep_monomial", "monomial", "monomial_error_terms", "parse_exponents", "sinh_power_coefficient"]
+__all__ = ["deep_monomial", "monomial", "monomial_error_terms", "parse_exponents", "sinh_power_coefficient",
+           "sinh_product_terms"]
 
 SOURCE = "RT Sec. II, Thm. II.1 (construction); MATH.md sec. 4"
 
@@ -96,25 +99,47 @@ def sinh_power_coefficient(r: int, m: int) -> sp.Rational:
     return sp.Rational(total, 2**r * math.factorial(m))
 
 
-def _sinh_product_terms(exponents: tuple[int, ...], variables: Sequence[sp.Symbol], top: int) -> list[sp.Expr]:
-    """[t^j] prod_i sinh(t x_i)^{r_i} for j = 0..top, via truncated products in sympy's polys ring."""
-    R, *gens = ring([str(v) for v in variables], QQ)
-    series = [R.one] + [R.zero] * top
+def sinh_product_terms(exponents: Sequence[int], variables: Sequence[sp.Symbol],
+                       powers: Sequence[int]) -> dict[int, sp.Expr]:
+    """``[t^m] prod_i sinh(t x_i)^(r_i)`` for each m in ``powers``, exactly.
+
+    A truncated product over the variables in python-flint's ``fmpq_mpoly``: the factor of
+    ``x_i`` is ``sum_m [y^m] sinh(y)^(r_i) (t x_i)^m`` (:func:`sinh_power_coefficient`), and
+    partial products whose t-degree cannot stay within ``max(powers)`` are dropped, so the
+    work is about ``n (max(powers) - sum r) ^ 2 / 4`` products, never the ``prod(r_i + 1)``
+    neurons. With ``r = (1, ..., 1)`` the ``t^(n+2j)`` coefficient is the ``E_j`` of the 2^n
+    formula (:func:`symnet.constructions.shallow.odd_part`; MATH.md sec. 2); in general it is
+    the closed form of :func:`monomial` (MATH.md sec. 4).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symnet.constructions.monomial import sinh_product_terms
+    >>> x, y = sp.symbols("x y")
+    >>> sinh_product_terms((2, 1), (x, y), [3, 5])  # sinh(tx)^2 sinh(ty) = t^3 x^2 y + ...
+    {3: x**2*y, 5: x**4*y/3 + x**2*y**3/6}
+    """
+    n = len(exponents)
+    top = max(powers, default=0)
+    ctx = flint.fmpq_mpoly_ctx.get(tuple(f"t{i}" for i in range(n)), "lex")
+    gens = ctx.gens()
+    acc = {0: ctx.from_dict({(0,) * n: 1})}  # {t-degree: coefficient polynomial}
+    rest = sum(exponents)  # lowest t-degree the remaining factors add
     for r, g in zip(exponents, gens, strict=True):
-        factor = [QQ(0)] * (top + 1)
-        for m in range(r, top + 1, 2):
+        rest -= r
+        factor = {}
+        for m in range(r, top - rest + 1, 2):
             c = sinh_power_coefficient(r, m)
-            factor[m] = QQ(int(c.p), int(c.q))
-        new = [R.zero] * (top + 1)
-        for i, s in enumerate(series):
-            if not s:
-                continue
-            for m in range(r, top + 1 - i, 2):
-                if factor[m]:
-                    new[i + m] += s * factor[m] * g**m
-        series = new
-    mapping = dict(zip(gens, variables, strict=True))
-    return [s.as_expr(*[mapping[g] for g in gens]) if s else sp.Integer(0) for s in series]
+            if c != 0:
+                factor[m] = g**m * flint.fmpq(int(c.p), int(c.q))
+        new: dict = {}
+        for k, s in acc.items():
+            for m, f in factor.items():
+                if k + m + rest <= top:
+                    new[k + m] = new[k + m] + s * f if k + m in new else s * f
+        acc = new
+    return {m: poly_expr({e: sp.Rational(int(c.p), int(c.q)) for e, c in acc[m].to_dict().items()}, variables)
+            if m in acc else sp.Integer(0) for m in powers}
 
 
 def monomial_error_terms(exponents: Sequence[int], activation: Activation, bias: Any, order: int,
@@ -125,13 +150,13 @@ def monomial_error_terms(exponents: Sequence[int], activation: Activation, bias:
     always even, and the lam^0 term is absent (the construction is exact at lam = 0).
     """
     r = parse_exponents(tuple(exponents))
-    order = check_order(order, "order")
+    order = nonnegative_int(order, "monomial_error_terms: order")
     n_deg = sum(r)
     if n_deg + order > MAX_ORDER:
         raise TooLargeError(f"monomial of degree {n_deg} through lam^{order} needs derivatives of order "
                             f"{n_deg + order}, beyond symnet's limit {MAX_ORDER}")
     derivs = activation.derivatives(n_deg + order, bias)
-    coefficients = _sinh_product_terms(r, variables, n_deg + order)
+    coefficients = sinh_product_terms(r, variables, [n_deg + p for p in range(2, order + 1, 2)])
     out = {}
     for p in range(2, order + 1, 2):
         poly = coefficients[n_deg + p]
@@ -195,13 +220,7 @@ def monomial(exponents: Sequence[int] | int, activation: Activation | str, bias:
     """
     r = parse_exponents(exponents)
     act = get_activation(activation)
-    if variables is None:
-        xs = input_symbols(len(r))
-    else:
-        xs = tuple(variables)
-        if len(xs) != len(r) or not all(isinstance(v, sp.Symbol) for v in xs) or len(set(xs)) != len(xs):
-            raise InvalidInput(f"variables must be {len(r)} distinct sympy Symbols (one per exponent), "
-                               f"got {variables!r}")
+    xs = input_symbols(len(r)) if variables is None else check_variables(variables, len(r), f"monomial{r}")
     n_deg = sum(r)
     if n_deg > MAX_ORDER:
         raise TooLargeError(f"monomial of degree {n_deg} needs sigma^({n_deg}), beyond symnet's limit {MAX_ORDER}")
@@ -272,13 +291,7 @@ def deep_monomial(exponents: Sequence[int] | int, activation: Activation | str, 
     from symnet.constructions.polynomial import polynomial
 
     r = parse_exponents(exponents)
-    if variables is None:
-        xs = input_symbols(len(r))
-    else:
-        xs = tuple(variables)
-        if len(xs) != len(r) or not all(isinstance(v, sp.Symbol) for v in xs) or len(set(xs)) != len(xs):
-            raise InvalidInput(f"variables must be {len(r)} distinct sympy Symbols (one per exponent), "
-                               f"got {variables!r}")
+    xs = input_symbols(len(r)) if variables is None else check_variables(variables, len(r), f"deep monomial{r}")
     target = sp.Mul(*[x**ri for x, ri in zip(xs, r, strict=True)])
     base = polynomial(target, activation, variables=xs, bias=bias, copy_bias=copy_bias)
     rt = counts.rt_univariate_deep_bound(r[0]) if len(r) == 1 else counts.rt_deep_bound(r)

@@ -12,8 +12,9 @@ Writing ``alpha_i = 1 + 2 e_i``, the coefficient of ``lam^(2j)`` is
 ``(sigma^(n+2j)(b) / sigma^(n)(b)) E_j(x)`` with
 ``E_j(x) = sum_{|e| = j} prod_i x_i^(1+2e_i) / (1+2e_i)!``, the ``y^j`` coefficient of
 ``prod_i sinh_y(x_i)``, ``sinh_y(t) = sum_e t^(1+2e) y^e / (1+2e)!``; :func:`odd_part` computes it
-by a truncated product over the variables (python-flint polynomials), ``C(n+j-1, j)`` terms,
-never the 2^n neurons.
+by a truncated product over the variables (python-flint polynomials,
+:func:`symnet.constructions.monomial.sinh_product_terms` with r = (1, ..., 1)), ``C(n+j-1, j)``
+terms, never the 2^n neurons.
 
 Examples
 --------
@@ -32,15 +33,14 @@ import itertools
 import math
 from typing import Any
 
-import flint
 import sympy as sp
 
-from symnet.activations import Activation
+from symnet._validation import positive_int
+from symnet.activations import Activation, get
 from symnet.constructions._base import LAM, Construction
-from symnet.constructions.gates import as_activation, choose_bias
-from symnet.errors import InvalidInput
+from symnet.constructions.gates import choose_bias
+from symnet.constructions.monomial import sinh_product_terms
 from symnet.network import Network, input_symbols
-from symnet.series._canonical import poly_expr
 
 __all__ = ["odd_part", "shallow_product"]
 
@@ -52,6 +52,9 @@ MAX_N = 300
 def odd_part(n: int, j: int, variables: tuple[sp.Symbol, ...] | None = None) -> sp.Expr:
     """``E_j(x) = sum_{|e| = j} prod_i x_i^(1+2e_i) / (1+2e_i)!`` (all exponents odd, total n+2j).
 
+    The ``t^(n+2j)`` coefficient of ``prod_i sinh(t x_i)``
+    (:func:`symnet.constructions.monomial.sinh_product_terms` with ``r = (1, ..., 1)``).
+
     Examples
     --------
     >>> from symnet.constructions.shallow import odd_part
@@ -59,23 +62,7 @@ def odd_part(n: int, j: int, variables: tuple[sp.Symbol, ...] | None = None) -> 
     x_1**3*x_2/6 + x_1*x_2**3/6
     """
     variables = input_symbols(n) if variables is None else variables
-    ctx = flint.fmpq_mpoly_ctx.get(tuple(f"t{i}" for i in range(n)), "lex")
-    gens = ctx.gens()
-    acc = [ctx.from_dict({(0,) * n: 1})] + [ctx.from_dict({})] * j  # coefficients of y^0..y^j
-    for i in range(n):
-        odd = [gens[i] ** (1 + 2 * e) * flint.fmpq(1, math.factorial(1 + 2 * e)) for e in range(j + 1)]
-        acc = [sum((acc[m - e] * odd[e] for e in range(m + 1)), ctx.from_dict({})) for m in range(j + 1)]
-    return poly_expr({exps: sp.Rational(int(c.p), int(c.q)) for exps, c in acc[j].to_dict().items()}, variables)
-
-
-def _check_n(n: Any) -> int:
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise InvalidInput(f"shallow_product: n must be a positive int (the number of inputs), got {n!r}")
-    if n < 1:
-        raise InvalidInput(f"shallow_product: n must be at least 1, got {n}")
-    if n > MAX_N:
-        raise InvalidInput(f"shallow_product: n = {n} is beyond symnet's limit of {MAX_N} inputs")
-    return n
+    return sinh_product_terms((1,) * n, variables, [n + 2 * j])[n + 2 * j]
 
 
 def shallow_product(n: int, activation: Activation | str, bias: Any = 0) -> Construction:
@@ -111,8 +98,8 @@ def shallow_product(n: int, activation: Activation | str, bias: Any = 0) -> Cons
     >>> c.hidden_neurons == 2**30, c.hypotheses[0].statement
     (True, 'sigma^(30)(b) != 0')
     """
-    n = _check_n(n)
-    act = as_activation(activation)
+    n = positive_int(n, "shallow_product: n (the number of inputs)", maximum=MAX_N)
+    act = get(activation)
     b, hyp, bias_notes = choose_bias(act, n, bias, "shallow_product")
     dn = hyp.value
     xs = input_symbols(n)
@@ -126,7 +113,8 @@ def shallow_product(n: int, activation: Activation | str, bias: Any = 0) -> Cons
 
     def closed_form(order: int) -> dict[int, sp.Expr]:
         d = act.derivatives(n + order, at=b)
-        return {2 * j: (d[n + 2 * j] / dn) * odd_part(n, j, xs) for j in range(1, order // 2 + 1)}
+        e = sinh_product_terms((1,) * n, xs, [n + 2 * j for j in range(1, order // 2 + 1)])
+        return {2 * j: (d[n + 2 * j] / dn) * e[n + 2 * j] for j in range(1, order // 2 + 1)}
 
     notes = (
         *bias_notes,
