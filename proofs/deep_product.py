@@ -35,7 +35,7 @@ def run(report: Report) -> None:
     net = c8.network
     report.add("n = 8: 28 hidden neurons in 3 hidden layers, against 2^8 = 256 in one", "seed 000", "verified",
                (net.hidden_neurons, net.depth, net.widths) == (28, 3, (16, 8, 4))
-               and shallow_product(8, exp).hidden_neurons == 256 == counts.shallow_product_neurons(8),
+               and shallow_product(8, exp).network.hidden_neurons == 256 == counts.shallow_product_neurons(8),
                detail=f"widths {net.widths}")
 
     ok = True
@@ -56,7 +56,7 @@ def run(report: Report) -> None:
                detail="4(n - 1) plus one copy neuron per level with an odd count (n = 31: 121; n = 32: 124); "
                       "as an upper bound 4n fails for the layered tree at n = 33 (133 neurons, 5 copies)")
     report.add("LTR: 4n = 160 for n = 32", "LTR Sec. II D", "refuted",
-               counts.ltr_deep_product_claim(32) == 128 != 160 and c32.hidden_neurons == 124,
+               counts.ltr_deep_product_claim(32) == 128 != 160 and c32.network.hidden_neurons == 124,
                detail="4 * 32 = 128; the tree needs 4 * 31 = 124")
 
     # the composite error of the 8-input tree, generic activation, three routes

@@ -60,7 +60,7 @@ def test_eight_inputs_counts():
     assert c.depth == 3 == c.network.depth
     assert c.network.widths == (16, 8, 4)
     assert c.parameters["gates"] == 7 and c.parameters["copies"] == 0
-    assert shallow_product(8, activations.generic()).hidden_neurons == 256  # seed 000: 256 vs 28
+    assert shallow_product(8, activations.generic()).network.hidden_neurons == 256  # seed 000: 256 vs 28
     assert any("256" in note and "28" in note for note in c.notes)
 
 
@@ -248,3 +248,22 @@ def test_property_series_agrees_with_mpmath(act, n, lam_den, pt):
         for err in (closed, explicit):
             approx = mpmath.mpf(sp.N(sum(t.xreplace(subs) * lam**p for p, t in err.terms.items()), 90))
             assert abs(value - approx) < tolerance
+
+
+def test_copy_hypothesis_names_the_copy_bias():
+    # before: with the generic activation the copies shared the symbol b and their hypothesis
+    # read sigma'(b) != 0, the product gates' bias
+    c = deep_product(3, activations.generic())
+    statements = [h.statement for h in c.hypotheses]
+    assert statements == ["sigma''(b) != 0", "sigma'(b_c) != 0"]
+    assert str(c.parameters["copy_bias"]) == "b_c" and str(c.parameters["bias"]) == "b"
+    # concrete activations write the value in: the sigmoid's product bias is chosen, copies at 0
+    s = deep_product(3, activations.get("sigmoid"))
+    assert [h.statement for h in s.hypotheses] == ["sigma''(log(sqrt(3) + 2)) != 0", "sigma'(0) != 0"]
+
+
+def test_n_cap_is_too_large_error():
+    from symnet.errors import TooLargeError
+
+    with pytest.raises(TooLargeError, match="1024"):
+        deep_product(1025, activations.get("exp"))

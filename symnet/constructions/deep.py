@@ -39,10 +39,12 @@ For n = 8: lam^2 K x_1...x_8 [sum x_i^2 + (x_1x_2)^2 + ... + (x_7x_8)^2 + (x_1..
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import sympy as sp
 
+from symnet._validation import positive_int
 from symnet.activations import Activation
 from symnet.constructions._base import LAM, Construction
 from symnet.constructions._circuit import Unit, compose_series, wire
@@ -58,15 +60,12 @@ SOURCE = "LTR Sec. II C-D, Fig. 2 (arXiv:1608.08225); seed 000; MATH.md sec. 4"
 #: Largest n accepted (the explicit network has about 4n neurons; the tree has ceil(log2 n) layers).
 MAX_N = 1024
 
+#: The copy neurons' bias b_c for the generic activation (distinct from the product gates' b).
+COPY_BIAS_SYMBOL = sp.Symbol("b_c", real=True)
+
 
 def _check_n(n: Any, who: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise InvalidInput(f"{who}: n must be a positive int (the number of inputs), got {n!r} ({type(n).__name__})")
-    if n < 1:
-        raise InvalidInput(f"{who}: n must be at least 1, got {n}")
-    if n > MAX_N:
-        raise InvalidInput(f"{who}: n = {n} is beyond symnet's limit of {MAX_N} inputs")
-    return n
+    return positive_int(n, f"{who}: n (the number of inputs)", maximum=MAX_N)
 
 
 def product_tree(n: int) -> tuple[tuple[tuple[str, tuple[int, ...]], ...], ...]:
@@ -115,7 +114,8 @@ def deep_product(n: int, activation: Activation | str, bias: Any = None, copy_bi
     copy_bias : number, symbol or None
         Hidden bias b_c of the copy neurons (default: as
         :func:`~symnet.constructions.identity_gate` chooses; 0 when sigma'(0) != 0, which for the
-        sigmoid and tanh also has sigma''(0) = 0, making the copies O(lam^2)-accurate).
+        sigmoid and tanh also has sigma''(0) = 0, making the copies O(lam^2)-accurate; the symbol
+        b_c for the generic activation, so that the copies' hypothesis reads sigma'(b_c) != 0).
 
     Returns
     -------
@@ -142,6 +142,8 @@ def deep_product(n: int, activation: Activation | str, bias: Any = None, copy_bi
     xs = input_symbols(n)
     count = deep_product_count(n)
     gate = multiplication_gate(act, bias) if n > 1 else None
+    if copy_bias is None and act.is_generic:
+        copy_bias = COPY_BIAS_SYMBOL  # the copies' hypothesis is sigma'(b_c) != 0, not sigma'(b) != 0
     copy = identity_gate(act, copy_bias) if count.copies else None
     stages_spec = [[(kind, idx) for kind, idx in level] for level in tree]
 
@@ -179,7 +181,9 @@ def deep_product(n: int, activation: Activation | str, bias: Any = None, copy_bi
         hypotheses += gate.hypotheses
         notes += [f"product gates: {note}" for note in gate.notes[:1] if "bias" in note]
     if copy is not None:
-        hypotheses += copy.hypotheses
+        # the copies' condition is on their own bias b_c (stated with its value or symbol)
+        b_c = copy.parameters["bias"]
+        hypotheses += (replace(copy.hypotheses[0], statement=f"sigma'({b_c}) != 0"), *copy.hypotheses[1:])
         notes.append("copies are one neuron with an output bias: their error is lam sigma''(b_c) x^2 / "
                      "(2 sigma'(b_c)), O(lam) unless sigma''(b_c) = 0, so with copies the product is only "
                      "O(lam)-accurate in general")
