@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 
 import sympy as sp
-
 from _common import Report, main
+
 from symnet import activations
 
 SMOOTH = ("sigmoid", "tanh", "softplus", "exp", "silu", "gelu", "cos")
@@ -23,7 +23,7 @@ def run(report: Report) -> None:
         act = activations.get(name)
         jets = act.derivatives(6)
         by_diff = [sp.simplify(sp.diff(act.expr, x, k).subs(x, 0)) for k in range(7)]
-        agree = all(sp.simplify(a - b) == 0 for a, b in zip(jets, by_diff))
+        agree = all(sp.simplify(a - b) == 0 for a, b in zip(jets, by_diff, strict=True))
         report.add(f"{name}: sigma^(k)(0), k <= 6, jets = d^k/dx^k", "MATH.md sec. 0", "verified", agree,
                    detail=f"derivatives {list(jets)}" if not agree else "")
     for name in ("softplus", "exp", "cos"):

@@ -12,7 +12,7 @@ from symnet.activations import Activation
 from symnet.errors import TooLargeError
 from symnet.network import Network
 
-__all__ = ["LAM", "Hypothesis", "Construction", "MAX_EXPLICIT_NEURONS"]
+__all__ = ["LAM", "MAX_EXPLICIT_NEURONS", "Construction", "Hypothesis"]
 
 #: The input scale lam of MATH.md section 0 (inputs are multiplied by lam; lam -> 0 is exact).
 LAM = sp.Symbol("lam", positive=True)
