@@ -210,3 +210,10 @@ def test_property_routes_agree(p, act, lam_den, pt):
         value = c.at_scale(lam).mpmath(point, dps=80) - mpmath.mpf(sp.N(c.target.xreplace(subs), 90))
         approx = mpmath.mpf(sp.N(sum(t.xreplace(subs) * lam**q for q, t in closed.terms.items()), 90))
         assert abs(value - approx) < mpmath.mpf(10) ** -14  # remainder O(lam^4)
+
+
+def test_seed_count_note_by_hand():
+    # degree 3 in n = 2 variables: 4 n^3 + n^2 + n = 32 + 4 + 2 = 38 <= 5 n^3 = 40, in d - 1 = 2 layers
+    c = polynomial("x**3 + x*y", EXP, variables=("x", "y"))
+    note = next(n for n in c.notes if n.startswith("seed 000 counts"))
+    assert "= 38 neurons (<= 5 n^d = 40)" in note and "d - 1 = 2 layers" in note

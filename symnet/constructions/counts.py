@@ -30,8 +30,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
+from symnet._validation import positive_int
+from symnet.constructions.monomial import parse_exponents
 from symnet.errors import InvalidInput, TooLargeError
 
 __all__ = [
@@ -58,20 +59,6 @@ __all__ = [
 LTR_DEEP_PRODUCT_EXAMPLE = {"n": 32, "claimed": 160, "4n": 128, "tree": 124}
 
 
-def _positive(value: Any, what: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{what} must be an int >= {minimum}, got {value!r} ({type(value).__name__})")
-    if value < minimum:
-        raise InvalidInput(f"{what} must be an int >= {minimum}, got {value}")
-    return value
-
-
-def _exponents(exponents: Any) -> tuple[int, ...]:
-    from symnet.constructions.monomial import parse_exponents
-
-    return parse_exponents(exponents)
-
-
 @dataclass(frozen=True)
 class TreeCount:
     """Gates, copy neurons, hidden neurons and hidden layers of the deep product tree."""
@@ -85,19 +72,19 @@ class TreeCount:
 
 def deep_product_depth(n: int) -> int:
     """ceil(log2 n), the number of hidden layers of the tree (0 for n = 1)."""
-    n = _positive(n, "n")
+    n = positive_int(n, "n")
     return (n - 1).bit_length()
 
 
 def deep_product_copies(n: int) -> int:
     """Copy neurons of the tree: the levels l = 0..L-1 where ceil(n / 2^l) is odd."""
-    n = _positive(n, "n")
+    n = positive_int(n, "n")
     return sum(1 for level in range(deep_product_depth(n)) if (-(-n // 2**level)) % 2)
 
 
 def deep_product_count(n: int) -> TreeCount:
     """The counts of the deep product tree for n inputs."""
-    n = _positive(n, "n")
+    n = positive_int(n, "n")
     copies = deep_product_copies(n)
     return TreeCount(n, n - 1, copies, 4 * (n - 1) + copies, deep_product_depth(n))
 
@@ -109,27 +96,27 @@ def deep_product_neurons(n: int) -> int:
 
 def ltr_deep_product_claim(n: int) -> int:
     """LTR's count 4n for the deep product (a slip: the tree has n - 1 gates)."""
-    return 4 * _positive(n, "n")
+    return 4 * positive_int(n, "n")
 
 
 def shallow_product_neurons(n: int) -> int:
     """2^n, the single-hidden-layer product (LTR App. A), minimal in the bias-free model."""
-    return 2 ** _positive(n, "n")
+    return 2 ** positive_int(n, "n")
 
 
 def monomial_neurons(exponents: Sequence[int]) -> int:
     """prod(r_i + 1): RT's single-hidden-layer width for x^r (Thm. II.1)."""
-    return math.prod(r + 1 for r in _exponents(exponents))
+    return math.prod(r + 1 for r in parse_exponents(exponents))
 
 
 def rt_deep_bound(exponents: Sequence[int]) -> int:
     """RT's deep bound sum_i (7 ceil(log2 r_i) + 4) over the variables with r_i >= 1 (Thm. II.1)."""
-    return sum(7 * (r - 1).bit_length() + 4 for r in _exponents(exponents) if r >= 1)
+    return sum(7 * (r - 1).bit_length() + 4 for r in parse_exponents(exponents) if r >= 1)
 
 
 def rt_univariate_deep_bound(d: int) -> int:
     """7 ceil(log2 d): RT's deep bound for x^d (MATH.md sec. 4)."""
-    return 7 * (_positive(d, "d") - 1).bit_length()
+    return 7 * (positive_int(d, "d") - 1).bit_length()
 
 
 def rt_layered_width(factors: Sequence[int]) -> int:
@@ -144,7 +131,7 @@ def rt_layered_width(factors: Sequence[int]) -> int:
     """
     if isinstance(factors, (str, bytes)) or not isinstance(factors, Sequence) or not factors:
         raise InvalidInput(f"factors must be a non-empty sequence of positive ints b_1..b_k, got {factors!r}")
-    bs = [_positive(b, f"factor {i}") for i, b in enumerate(factors)]
+    bs = [positive_int(b, f"factor {i}") for i, b in enumerate(factors)]
     return sum(math.prod(bs[i + 1:]) * 2 ** bs[i] for i in range(len(bs)))
 
 
@@ -160,8 +147,8 @@ def rt_layered_width_min(n: int, k: int) -> tuple[int, tuple[int, ...]]:
     >>> rt_layered_width_min(16, 1), rt_layered_width_min(16, 2), rt_layered_width_min(16, 4)
     ((65536, (16,)), (80, (4, 4)), (60, (2, 2, 2, 2)))
     """
-    n = _positive(n, "n")
-    k = _positive(k, "k (hidden layers)")
+    n = positive_int(n, "n")
+    k = positive_int(k, "k (hidden layers)")
     if n > MAX_LAYERED_N:
         raise TooLargeError(f"rt_layered_width_min: n = {n} is beyond {MAX_LAYERED_N}")
 
@@ -184,23 +171,23 @@ def rt_layered_width_min(n: int, k: int) -> tuple[int, tuple[int, ...]]:
 
 def binomial_lower_bound(n: int) -> int:
     """C(n, floor(n/2)): RT Cor. II.3's lower bound when only sigma^(n) != 0 is assumed."""
-    n = _positive(n, "n")
+    n = positive_int(n, "n")
     return math.comb(n, n // 2)
 
 
 def seed_polynomial_last_layer(n: int, d: int) -> int:
     """Seed 000's count for degree d: 4 n^d + n^(d-1) + ... + n (products and copies of the last layer)."""
-    n = _positive(n, "n")
-    d = _positive(d, "d", 2)
+    n = positive_int(n, "n")
+    d = positive_int(d, "d", 2)
     return 4 * n**d + sum(n**j for j in range(1, d))
 
 
 def seed_polynomial_bound(n: int, d: int) -> int:
     """Seed 000's bound 5 n^d for :func:`seed_polynomial_last_layer` (valid for n >= 2)."""
-    return 5 * _positive(n, "n") ** _positive(d, "d", 2)
+    return 5 * positive_int(n, "n") ** positive_int(d, "d", 2)
 
 
 def seed_polynomial_total(n: int, d: int) -> int:
     """The seed's construction summed over its layers k = 2..d: sum_k (4 n^k + n^(k-1) + ... + n)."""
-    d = _positive(d, "d", 2)
+    d = positive_int(d, "d", 2)
     return sum(seed_polynomial_last_layer(n, k) for k in range(2, d + 1))

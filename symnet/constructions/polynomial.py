@@ -44,6 +44,7 @@ from symnet.activations._activation import exact_number
 from symnet.activations._parser import ALLOWED_FUNCTIONS, parse_formula
 from symnet.constructions._base import LAM, Construction
 from symnet.constructions._circuit import Unit, compose_series, wire
+from symnet.constructions.counts import seed_polynomial_bound, seed_polynomial_last_layer
 from symnet.constructions.gates import as_activation, identity_gate, multiplication_gate, square_gate
 from symnet.errors import InvalidInput, TooLargeError
 from symnet.network import Network
@@ -338,8 +339,9 @@ def polynomial(expr: sp.Expr | str, activation: Activation | str, variables: Seq
     ]
     if degree >= 2:
         n = len(xs)
-        seed = 4 * n**degree + sum(n**j for j in range(1, degree))
-        notes.append(f"seed 000 counts 4 n^d + n^(d-1) + ... + n = {seed} neurons (<= 5 n^d = {5 * n**degree}) in the "
+        seed = seed_polynomial_last_layer(n, degree)
+        notes.append(f"seed 000 counts 4 n^d + n^(d-1) + ... + n = {seed} neurons "
+                     f"(<= 5 n^d = {seed_polynomial_bound(n, degree)}) in the "
                      f"last of its d - 1 = {degree - 1} layers for a degree-{degree} polynomial in n = {n} variables; "
                      "it multiplies ordered pairs and builds squares with 4-neuron gates")
     if plan.depth == 0:
