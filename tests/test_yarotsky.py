@@ -179,3 +179,16 @@ def test_bad_input_is_rejected_clearly():
         piecewise_linear(hat(), (1, 0))
     with pytest.raises(InvalidInput, match="outside"):
         piecewise_linear(hat())(2)
+
+
+def test_piecewise_linear_call_by_hand():
+    from fractions import Fraction as F
+
+    from symnet.constructions.yarotsky import PiecewiseLinear
+
+    # the hat through (0, 0), (1, 2), (3, 0): by hand 2x on [0, 1], 3 - x on [1, 3]
+    hat = PiecewiseLinear((F(0), F(1), F(3)), (F(0), F(2), F(0)))
+    for x, value in [(0, 0), (F(1, 2), 1), (1, 2), (2, 1), (F(5, 2), F(1, 2)), (3, 0)]:
+        assert hat(x) == value, x
+    with pytest.raises(InvalidInput, match="outside"):
+        hat(F(7, 2))

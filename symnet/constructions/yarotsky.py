@@ -47,6 +47,7 @@ Examples
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -286,17 +287,7 @@ class PiecewiseLinear:
         bp = self.breakpoints
         if not bp[0] <= x <= bp[-1]:
             raise InvalidInput(f"x = {x} is outside [{bp[0]}, {bp[-1]}]")
-        lo, hi = 0, len(bp) - 1
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if bp[mid] <= x:
-                lo = mid
-            else:
-                hi = mid
-        if x == bp[lo]:
-            return self.values[lo]
-        t = (x - bp[lo]) / (bp[hi] - bp[lo])
-        return self.values[lo] + t * (self.values[hi] - self.values[lo])
+        return _interpolate(bp, self.values, x)
 
     def kinks(self) -> tuple[Fraction, ...]:
         """Interior breakpoints where the slope actually changes."""
@@ -346,13 +337,9 @@ def piecewise_linear(network: Network, interval: tuple[Any, Any] = (0, 1)) -> Pi
 
 
 def _interpolate(points: Sequence[Fraction], values: Sequence[Fraction], t: Fraction) -> Fraction:
-    lo, hi = 0, len(points) - 1
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if points[mid] <= t:
-            lo = mid
-        else:
-            hi = mid
+    """The linear interpolant through (points[i], values[i]) at t, points[0] <= t <= points[-1]."""
+    lo = min(bisect_right(points, t) - 1, len(points) - 2)  # points[lo] <= t <= points[lo + 1]
+    hi = lo + 1
     if t == points[lo]:
         return values[lo]
     if t == points[hi]:
