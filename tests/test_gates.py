@@ -16,6 +16,7 @@ from symnet.activations import DerivativeSymbol
 from symnet.constructions import (
     LAM,
     identity_gate,
+    monomial,
     multiplication_gate,
     square_gate,
     three_neuron_gate,
@@ -249,6 +250,22 @@ def test_non_smooth_activations_raise_clear_errors():
         square_gate(activations.get("relu"), bias=1)
 
 
+def test_relu_message_points_to_yarotsky():
+    for make in (multiplication_gate, square_gate):
+        with pytest.raises(HypothesisError, match=r"symnet\.constructions\.yarotsky"):
+            make("relu")
+
+
+def test_concrete_hypothesis_names_the_chosen_bias():
+    # sigmoid'' vanishes at 0, so the gate chose b = ln(2 + sqrt 3); the statement says so (as monomial does)
+    h = multiplication_gate("sigmoid").hypotheses[0]
+    assert h.statement == "sigma''(log(sqrt(3) + 2)) != 0" and h.holds is True
+    assert square_gate("exp").hypotheses[0].statement == "sigma''(0) != 0"
+    assert identity_gate("tanh").hypotheses[0].statement == "sigma'(0) != 0"
+    assert multiplication_gate("exp", bias=1).hypotheses[0].statement == "sigma''(1) != 0"
+    assert monomial((1, 1), "exp").hypotheses[0].statement == "sigma''(0) != 0"  # same wording
+
+
 def test_elu_gets_a_smooth_bias_and_its_series_is_right():
     g = multiplication_gate(activations.get("elu"))
     b = g.parameters["bias"]
@@ -260,5 +277,7 @@ def test_elu_gets_a_smooth_bias_and_its_series_is_right():
 def test_bad_activation_argument():
     with pytest.raises(InvalidInput):
         multiplication_gate(3)
+    with pytest.raises(InvalidInput, match="unknown activation"):
+        three_neuron_gate("softmax")
     with pytest.raises(InvalidInput):
         square_gate(activations.get("exp"), bias="zero")

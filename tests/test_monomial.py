@@ -23,8 +23,15 @@ from hypothesis import strategies as st
 
 from symnet import activations, series
 from symnet.constructions import LAM, MAX_EXPLICIT_NEURONS, monomial
-from symnet.constructions.monomial import deep_monomial, sinh_power_coefficient
+from symnet.constructions.monomial import (
+    deep_monomial,
+    monomial_error_terms,
+    sinh_power_coefficient,
+    sinh_product_terms,
+)
+from symnet.constructions.shallow import odd_part
 from symnet.errors import HypothesisError, InvalidInput, NotSmoothError, TooLargeError
+from symnet.network import input_symbols
 
 MIXED = [(2, 1), (3, 2), (1, 1, 2)]
 
@@ -168,10 +175,51 @@ def test_bad_variables_and_activation():
         monomial((1, 1), "exp", variables=(x,))
     with pytest.raises(InvalidInput, match="variables"):
         monomial((1, 1), "exp", variables=(x, x))
+    for make in (monomial, deep_monomial):
+        with pytest.raises(InvalidInput, match="Symbols"):
+            make((1, 1), "exp", variables=("x", "y"))
+        with pytest.raises(InvalidInput, match="sequence"):
+            make((1, 1), "exp", variables="xy")
+        with pytest.raises(InvalidInput, match="2 inputs"):
+            make((1, 1), "exp", variables=(x, y, sp.Symbol("z")))
     with pytest.raises(InvalidInput):
         monomial((1, 1), "softmax")
     c = monomial((1, 2), "exp", variables=(x, y))
     assert c.target == x * y**2
+
+
+@pytest.mark.parametrize("r", [(1,), (2, 1), (1, 1, 1), (3, 2), (4, 1, 2)])
+def test_sinh_product_terms_against_sympy_series(r):
+    # independent route: sympy's series of prod_i sinh(t x_i)^(r_i) in t
+    xs = sp.symbols(f"x1:{len(r) + 1}")
+    t = sp.Symbol("t")
+    top = sum(r) + 6
+    expr = sp.Mul(*[sp.sinh(t * x) ** ri for x, ri in zip(xs, r, strict=True)])
+    expected = sp.series(expr, t, 0, top + 1).removeO()
+    powers = list(range(top + 1))
+    got = sinh_product_terms(r, xs, powers)
+    assert sorted(got) == powers
+    for m in powers:
+        assert sp.expand(got[m] - expected.coeff(t, m)) == 0
+
+
+def test_odd_part_is_the_sinh_product_with_unit_exponents():
+    # E_1(x_1, x_2, x_3) by hand: sum_i x_i^3/6 * prod_{j != i} x_j
+    x1, x2, x3 = input_symbols(3)
+    assert sp.expand(odd_part(3, 1) - x1 * x2 * x3 * (x1**2 + x2**2 + x3**2) / 6) == 0
+    assert odd_part(3, 0) == x1 * x2 * x3
+
+
+def test_monomial_error_terms_order_is_checked():
+    for bad in (-1, 2.5, True):
+        with pytest.raises(InvalidInput, match="order"):
+            monomial_error_terms((1, 1), activations.get("exp"), 0, bad, input_symbols(2))
+
+
+def test_deep_monomial_is_on_the_facade():
+    import symnet.constructions as facade
+
+    assert facade.deep_monomial is deep_monomial and "deep_monomial" in facade.__all__
 
 
 def test_large_monomial_stays_lazy():

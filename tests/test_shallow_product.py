@@ -178,6 +178,12 @@ def test_bad_n(bad):
         shallow_product(bad, activations.get("exp"))
 
 
+def test_n_beyond_the_limit_is_too_large():
+    with pytest.raises(TooLargeError, match="300"):
+        shallow_product(301, activations.get("exp"))
+    assert shallow_product(300, activations.generic()).hidden_neurons == 2**300
+
+
 def test_vanishing_required_derivative():
     with pytest.raises(HypothesisError) as info:
         shallow_product(2, activations.get("sigmoid"))  # sigma''(0) = 0
