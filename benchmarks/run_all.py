@@ -164,6 +164,9 @@ def render(outcomes: list[Outcome], quick: bool, started: str, total: float, plo
         "(fresh sympy cache) with a time limit; `> L` means the baseline was stopped at L seconds, and "
         "the ratio is then a lower bound.",
         "",
+        "Reproduce: `python benchmarks/run_all.py` (all rows; `--only 2,3` for some), or any script alone "
+        "(`python benchmarks/expand_network.py --help`); each prints its tables as it goes.",
+        "",
     ]
     if quick:
         lines += ["**Quick mode (smoke test): tiny sizes, the numbers mean nothing.**", ""]
