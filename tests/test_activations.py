@@ -19,7 +19,14 @@ from hypothesis import strategies as st
 from symnet import activations
 from symnet.activations import VARIABLE, Activation, DerivativeSymbol
 from symnet.activations._jets import is_zero
-from symnet.errors import InvalidInput, NotSmoothError, SymnetError, TooLargeError, UnknownActivation
+from symnet.errors import (
+    InvalidInput,
+    NotSmoothError,
+    PrecisionError,
+    SymnetError,
+    TooLargeError,
+    UnknownActivation,
+)
 from symnet.strategies import rational_numbers, smooth_activations
 
 R = sp.Rational
@@ -477,3 +484,31 @@ def test_too_complex_formulas_raise_too_large_error():
     text = "+".join(f"sin({k}*x + 1/{k + 1})" for k in range(1, 45))
     with pytest.raises(TooLargeError, match="distinct constants"):
         activations.from_expression(text).derivative(1, at=1)
+
+
+@pytest.mark.parametrize("z", [["a"], "1", [True], [[1, 2], [3]], np.array([1 + 1j]), [None]])
+def test_bad_numpy_arguments(z):
+    with pytest.raises(InvalidInput, match="needs an array of real numbers"):
+        activations.get("sigmoid").numpy(z)
+
+
+def test_numpy_accepts_exact_numbers():
+    values = activations.get("sigmoid").numpy([R(1, 2), 1])
+    assert values[0] == pytest.approx(1 / (1 + np.exp(-0.5)), rel=1e-15)
+
+
+def test_mpmath_outside_the_real_domain_or_range():
+    with pytest.raises(InvalidInput, match="no finite real value at -1"):
+        activations.from_expression("sqrt(x)").mpmath(-1)
+    with pytest.raises(InvalidInput, match="no finite real value at 0"):
+        activations.from_expression("log(x)").mpmath(0)
+    tower = activations.from_expression("exp(" * 60 + "x" + ")" * 60)
+    with pytest.raises(PrecisionError, match=r"cannot be evaluated at 0\.5 with mpmath"):
+        tower.mpmath(R(1, 2))
+
+
+def test_deep_formulas_evaluate_or_fail_cleanly():
+    # 330 nested powers: parsed without recursion, expanded and evaluated.
+    tower = activations.from_expression("x**" * 330 + "x")
+    assert tower.derivative(1, at=1) == 1  # d/dx x^(x^...) at 1: only the base's x contributes
+    assert tower.numpy(1.0) == 1.0 and tower.mpmath(1) == 1

@@ -19,7 +19,7 @@ import sympy as sp
 
 from symnet.activations._jets import Singularity, TooComplex, jets
 from symnet.activations._numeric import to_mpmath_function, to_numpy_function
-from symnet.errors import InvalidInput, NotSmoothError, TooLargeError
+from symnet.errors import InvalidInput, NotSmoothError, PrecisionError, TooLargeError
 
 __all__ = ["VARIABLE", "Activation", "DerivativeSymbol", "check_dps", "exact_number", "mpmath_number"]
 
@@ -332,9 +332,16 @@ class Activation:
         """sigma evaluated in float64 on an array (vectorised)."""
         if self.is_generic:
             raise InvalidInput("the generic activation has no numeric values; pick a concrete one")
+        try:
+            raw = np.asarray(z)
+            if isinstance(z, (str, bytes)) or (raw.dtype.kind in "bUSOcV" and not _numeric_objects(raw)):
+                raise TypeError(f"got {type(z).__name__} {str(z)[:40]}")
+            values = np.asarray(raw, dtype=float)
+        except (TypeError, ValueError) as err:
+            raise InvalidInput(f"activation {self.name!r}: numpy() needs an array of real numbers: {err}") from None
         if self._numpy is None:
-            self._numpy = to_numpy_function(self.expr, VARIABLE)
-        return self._numpy(np.asarray(z, dtype=float))
+            self._numpy = _compiled(to_numpy_function, self)
+        return self._numpy(values)
 
     def mpmath(self, z: Any, dps: int | None = None) -> Any:
         """sigma evaluated with mpmath (at ``dps`` decimal digits if given, else mpmath's context).
@@ -345,12 +352,21 @@ class Activation:
         if self.is_generic:
             raise InvalidInput("the generic activation has no numeric values; pick a concrete one")
         if self._mpmath is None:
-            self._mpmath = to_mpmath_function(self.expr, VARIABLE)
+            self._mpmath = _compiled(to_mpmath_function, self)
         what = f"activation {self.name!r}: the point"
-        if dps is None:
-            return self._mpmath(mpmath_number(z, what))
-        with mpmath.workdps(check_dps(dps)):
-            return self._mpmath(mpmath_number(z, what))
+        with mpmath.workdps(check_dps(dps) if dps is not None else mpmath.mp.dps):
+            point = mpmath_number(z, what)
+            try:
+                value = self._mpmath(point)
+            except (OverflowError, ZeroDivisionError, ValueError) as err:
+                raise PrecisionError(
+                    f"activation {self.name!r} cannot be evaluated at {mpmath.nstr(point, 15)} with mpmath: "
+                    f"{err} (an intermediate value is beyond mpmath's range, or the formula is undefined there)"
+                ) from None
+            if not isinstance(value, mpmath.mpf) or not mpmath.isfinite(value):
+                raise InvalidInput(f"activation {self.name!r} has no finite real value at {mpmath.nstr(point, 15)} "
+                                   f"(mpmath gives {mpmath.nstr(value, 5)}); choose a point in its domain")
+            return value
 
     def latex(self) -> str:
         """LaTeX for sigma(x)."""
@@ -359,10 +375,26 @@ class Activation:
         return sp.latex(self.expr)
 
 
+def _numeric_objects(arr: np.ndarray) -> bool:
+    """True if an object array holds only real numbers (e.g. sympy Rationals)."""
+    if arr.dtype != object:
+        return False
+    return all(not isinstance(v, (bool, str, bytes, complex, np.bool_)) and v is not None for v in arr.ravel())
+
+
+def _compiled(compiler: Callable, act: Activation) -> Callable:
+    try:
+        return compiler(act.expr, VARIABLE)
+    except RecursionError:
+        raise TooLargeError(f"activation {act.name!r}: the formula nests too deeply to evaluate numerically") from None
+
+
 @lru_cache(maxsize=512)
 def _derivatives(name: str, expr: sp.Expr, point: sp.Expr, k: int) -> tuple[sp.Expr, ...]:
     try:
         j = jets(expr, VARIABLE, point, k)
+    except RecursionError:
+        raise TooLargeError(f"activation {name!r}: the formula nests too deeply to expand at x = {point}") from None
     except TooComplex as err:
         raise TooLargeError(
             f"activation {name!r} at x = {point}: {err}; use a simpler formula or point"

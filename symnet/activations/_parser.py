@@ -86,7 +86,10 @@ class _Builder:
         )
 
     def build(self, node: ast.AST) -> sp.Expr:
-        out = self._build(node)
+        return self.checked(self._build(node), node)
+
+    def checked(self, out: sp.Expr, node: ast.AST) -> sp.Expr:
+        """Reject a (sub)formula whose value is a huge constant or not a finite real number."""
         if out.is_Rational and max(abs(out.p), out.q).bit_length() > 3.33 * MAX_RESULT_DIGITS:
             raise self.fail(f"a constant with more than {MAX_RESULT_DIGITS} digits", node)
         if out.has(sp.I, sp.zoo, sp.oo, sp.nan) or (out.is_number and out.is_extended_real is False):
@@ -140,25 +143,44 @@ class _Builder:
         if op is ast.BitXor:
             raise self.fail("'^' is not a power here; write x**2 for a square", node)
         if op is ast.Pow:
-            base, exponent = self.build(node.left), self.build(node.right)
-            if exponent.is_number and exponent.free_symbols == set():
-                magnitude = abs(exponent.evalf(15)) if not exponent.is_Rational else abs(exponent)
-                if magnitude > MAX_EXPONENT:
-                    raise self.fail(f"exponent {_short(str(exponent))} is too large (at most {MAX_EXPONENT} in "
-                                    "magnitude)", node)
-            if base.is_number and exponent.is_number and not base.is_zero:
-                size = abs(exponent.evalf(15)) * abs(sp.log(abs(base), 10).evalf(15))
-                if size > MAX_RESULT_DIGITS:
-                    raise self.fail(f"constant power with about {int(size)} digits (at most {MAX_RESULT_DIGITS})", node)
-            if base.is_zero and exponent.is_number and exponent.is_negative:
-                raise self.fail("zero raised to a negative power", node)
-            return sp.Pow(base, exponent)
+            # a ** b ** c ** ... nests to the right: walk the chain without recursion.
+            chain = [node]
+            while isinstance(chain[-1].right, ast.BinOp) and isinstance(chain[-1].right.op, ast.Pow):
+                chain.append(chain[-1].right)
+            exponent = self.build(chain[-1].right)
+            for link in reversed(chain):
+                exponent = self.checked(self.power(self.build(link.left), exponent, link), link)
+            return exponent
         if op in _BINARY:
-            left, right = self.build(node.left), self.build(node.right)
-            if op is ast.Div and right.is_zero:
-                raise self.fail("division by zero", node)
-            return _BINARY[op](left, right)
+            # a + b - c * d ... nests to the left: walk the chain without recursion.
+            chain = [node]
+            while (isinstance(chain[-1].left, ast.BinOp) and type(chain[-1].left.op) in _BINARY
+                   and type(chain[-1].op) in _BINARY):
+                chain.append(chain[-1].left)
+            value = self.build(chain[-1].left)
+            for link in reversed(chain):
+                right = self.build(link.right)
+                if isinstance(link.op, ast.Div) and right.is_zero:
+                    raise self.fail("division by zero", link)
+                value = self.checked(_BINARY[type(link.op)](value, right), link)
+            return value
         raise self.fail(f"operator {op.__name__!r} is not allowed", node)
+
+    def power(self, base: sp.Expr, exponent: sp.Expr, node: ast.AST) -> sp.Expr:
+        """base ** exponent, refusing huge exponents and constants."""
+        if exponent.is_number and exponent.free_symbols == set():
+            magnitude = abs(exponent.evalf(15)) if not exponent.is_Rational else abs(exponent)
+            if magnitude > MAX_EXPONENT:
+                raise self.fail(f"exponent {_short(str(exponent))} is too large (at most {MAX_EXPONENT} in "
+                                "magnitude)", node)
+        if base.is_number and exponent.is_number and not base.is_zero:
+            size = abs(exponent.evalf(15)) * abs(sp.log(abs(base), 10).evalf(15))
+            if size > MAX_RESULT_DIGITS:
+                raise self.fail(f"constant power with about {int(size)} digits (at most {MAX_RESULT_DIGITS})",
+                                node)
+        if base.is_zero and exponent.is_number and exponent.is_negative:
+            raise self.fail("zero raised to a negative power", node)
+        return sp.Pow(base, exponent)
 
     def call(self, node: ast.Call) -> sp.Expr:
         if not isinstance(node.func, ast.Name):
