@@ -512,3 +512,35 @@ def test_deep_formulas_evaluate_or_fail_cleanly():
     tower = activations.from_expression("x**" * 330 + "x")
     assert tower.derivative(1, at=1) == 1  # d/dx x^(x^...) at 1: only the base's x contributes
     assert tower.numpy(1.0) == 1.0 and tower.mpmath(1) == 1
+
+
+def test_derivative_symbols_at_different_points_stay_distinct():
+    # Regression: sympy caches Symbols by name, so sigma^(3)(b) at a real b and at a b without
+    # assumptions were one object, and creating the second overwrote the first one's point.
+    b_plain, b_real = sp.Symbol("b"), sp.Symbol("b", real=True)
+    d_plain = DerivativeSymbol(3, b_plain)
+    d_real = DerivativeSymbol(3, b_real)
+    assert d_plain is not d_real and d_plain != d_real
+    assert d_plain.point.assumptions0 == b_plain.assumptions0
+    assert DerivativeSymbol(3, b_real) == d_real and hash(DerivativeSymbol(3, b_real)) == hash(d_real)
+    one = DerivativeSymbol(2, sp.Integer(1))
+    DerivativeSymbol(2, sp.Symbol("1"))
+    assert one.point == 1 and one.point.is_Integer
+
+
+def test_numpy_at_infinity_of_the_generated_functions():
+    # tanh(+-inf) = +-1; the generated evaluator used to add 0 * z, which is NaN at infinity.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert list(activations.get("tanh").numpy([np.inf, -np.inf])) == [1.0, -1.0]
+    assert activations.from_expression("3").numpy([1.0, 2.0]).tolist() == [3.0, 3.0]
+
+
+def test_direct_formulas_are_made_exact_and_checked():
+    x_plain = sp.Symbol("x")
+    act = Activation("h", sp.Float(0.5) * x_plain**2 + sp.exp(sp.Float("0.1") * x_plain))
+    assert act.expr == VARIABLE**2 / 2 + sp.exp(VARIABLE / 10)
+    assert act.derivatives(2) == (1, R(1, 10), R(101, 100))  # 1 + 1/100 exactly, not 1.01
+    for bad in (sp.Float("nan") * x_plain, sp.I * x_plain, sp.oo + x_plain):
+        with pytest.raises(InvalidInput, match="not a finite real function"):
+            Activation("h", bad)

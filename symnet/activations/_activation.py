@@ -55,7 +55,10 @@ class DerivativeSymbol(sp.Symbol):
     def __new__(cls, order: int, point: sp.Expr, base: str = "sigma"):
         point = sp.sympify(point)
         name = f"{base}({point})" if order == 0 else f"{base}^({order})({point})"
-        obj = super().__new__(cls, name, real=True)
+        # Symbol.__new__ caches instances by name: sigma^(3)(b) at a real b and at a b without
+        # assumptions would be one object whose .point the second call overwrites. Build a fresh
+        # object instead; equality and hashing include (order, point, base).
+        obj = sp.Symbol.__xnew__(cls, name, real=True)
         obj.order = int(order)
         obj.point = point
         obj.base = base
@@ -208,8 +211,13 @@ class Activation:
                 raise InvalidInput(
                     f"activation {name!r}: formula must be a sympy expression, got {type(expr).__name__}"
                 )
-            # Any symbol named x (whatever its assumptions) is the variable.
+            # Any symbol named x (whatever its assumptions) is the variable, and floats are read as
+            # the decimals they print as (0.1 is 1/10), so that derivatives are exact.
             expr = expr.xreplace({s: VARIABLE for s in expr.free_symbols if s.name == VARIABLE.name})
+            expr = expr.xreplace({f: exact_number(f, f"activation {name!r}: a coefficient")
+                                  for f in expr.atoms(sp.Float)})
+            if expr.has(sp.nan, sp.oo, -sp.oo, sp.zoo, sp.I):
+                raise InvalidInput(f"activation {name!r}: formula {expr} is not a finite real function")
             extra = expr.free_symbols - {VARIABLE}
             if extra:
                 raise InvalidInput(

@@ -108,8 +108,10 @@ def to_numpy_function(expr: sp.Expr, variable: sp.Symbol) -> Callable[[np.ndarra
     inner = _compile(expr, variable, _NUMPY, number, np.maximum, np.minimum)
 
     def f(z: np.ndarray) -> np.ndarray:
+        z = np.asarray(z, dtype=float)
         with np.errstate(over="ignore", under="ignore"):
-            return np.asarray(inner(np.asarray(z, dtype=float)) + 0 * np.asarray(z, dtype=float))
+            # broadcast (a constant subexpression gives a scalar); not "+ 0 * z", which is NaN at +-inf
+            return np.array(np.broadcast_to(inner(z), z.shape), dtype=float)
 
     return f
 
@@ -124,7 +126,15 @@ def to_mpmath_function(expr: sp.Expr, variable: sp.Symbol) -> Callable:
         if c.is_Rational:
             p, q = int(c.p), int(c.q)
             return lambda z: mpmath.mpf(p) / q
-        return lambda z: mpmath.mpf(sp.N(c, mpmath.mp.dps + 10))
+        cache: dict[int, mpmath.mpf] = {}  # the constant at each precision used so far
+
+        def constant(z):
+            dps = mpmath.mp.dps
+            if dps not in cache:
+                cache[dps] = mpmath.mpf(sp.N(c, dps + 10))
+            return +cache[dps]
+
+        return constant
 
     def mp_max(a, b):
         return a if a >= b else b
