@@ -55,6 +55,7 @@ __all__ = [
     "check_model",
     "condition_rows",
     "condition_system",
+    "condition_system_size",
     "linear_conditions",
     "monomials",
     "seed_hypotheses",
@@ -655,6 +656,23 @@ class ConditionSystem:
             if v != 0:
                 return alpha, v
         return None
+
+
+def condition_system_size(target: Target, width: int, model: str, activation: Activation | str | None = None
+                          ) -> tuple[int, int]:
+    """(unknowns, equations) of :func:`condition_system`, without building it."""
+    model = check_model(model)
+    act = _activation(activation)
+    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 1:
+        raise InvalidInput(f"the width must be an int >= 1, got {width!r}")
+    n, d, m = target.n, target.degree, int(width)
+    rows = math.comb(n + d, d) - lowest_degree(model)
+    if model == "biased":
+        return m * (n + 1) + (m * d if act.is_generic else m), rows
+    if not act.is_generic:
+        derivs = act.derivatives(d, 0)
+        rows = sum(math.comb(n + k - 1, k) for k in range(lowest_degree(model), d + 1) if not is_zero(derivs[k]))
+    return m * (n + 1), rows
 
 
 def vanishing_contradiction(target: Target, model: str, activation: Activation | str | None = None

@@ -5,8 +5,9 @@
     c + sum_j w_j sum_{k <= d} sigma^(k)(b_j) (a_j . x)^k / k!
 
 computed here by multiplying out the powers (a_j . x)^k, with the activation's exact derivatives:
-in python-flint's ``fmpq_mpoly`` when every number is rational, otherwise in sympy's sparse
-polynomial ring (the polys layer) over the domain the numbers need. This is the independent route the
+in python-flint's ``fmpq_mpoly`` when the hidden weights are rational and the output weights are
+rational multiples of one number (any derivative values, even symbolic), otherwise in sympy's
+sparse polynomial ring (the polys layer) over the domain the numbers need. This is the independent route the
 witness certificates use: it shares no code with the monomial-by-monomial matrices of
 :mod:`._conditions` (which use the multinomial formula).
 """
@@ -61,8 +62,10 @@ def taylor_polynomial(network: Network, degree: int) -> dict[tuple[int, ...], sp
     n = network.n_inputs
     derivs = {bj: act.derivatives(degree, bj) for bj in set(b)}
     values = [v for row in a for v in row] + list(w) + [c] + [v for ds in derivs.values() for v in ds]
-    if all(sp.sympify(v).is_Rational for v in values):
-        return _rational_expansion(n, a, b, derivs, w, c, degree)
+    beta = next((v for v in w if v != 0), sp.S.One)
+    ratios = [sp.sympify(v / beta) for v in w]
+    if all(sp.sympify(v).is_Rational for row in a for v in row) and all(r.is_Rational for r in ratios):
+        return _factored_expansion(n, a, b, derivs, ratios, beta, c, degree)
     dom, _ = construct_domain([sp.sympify(v) for v in values], field=True)
     R, *xs = ring([f"x{i}" for i in range(n)], dom)
     conv = dom.from_sympy
@@ -96,21 +99,35 @@ def _q(v: Any) -> flint.fmpq:
     return flint.fmpq(int(v.p), int(v.q))
 
 
-def _rational_expansion(n, a, b, derivs, w, c, degree) -> dict[tuple[int, ...], sp.Expr]:
+def _factored_expansion(n, a, b, derivs, ratios, beta, c, degree) -> dict[tuple[int, ...], sp.Expr]:
+    """Rational hidden weights and w_j = beta r_j with rational r_j (beta may be irrational or symbolic).
+
+    Per operating point b and degree k, P_{b,k} = sum_j r_j (a_j . x)^k is expanded in python-flint's
+    ``fmpq_mpoly``; then N = c + sum_{b,k} beta sigma^(k)(b) / k! P_{b,k}, with exact sympy numbers
+    only on the coefficients.
+    """
     ctx = flint.fmpq_mpoly_ctx.get((f"x{n}_", n), "deglex")
-    xs = ctx.gens()
-    total = ctx.from_dict({(0,) * n: _q(c)}) if c != 0 else ctx.from_dict({})
+    zero = ctx.from_dict({})
+    parts: dict = {}
     for j, row in enumerate(a):
-        if w[j] == 0:
+        if ratios[j] == 0:
             continue
         lin = ctx.from_dict({tuple(int(i == t) for t in range(n)): _q(v) for i, v in enumerate(row) if v != 0})
-        coeffs = [_q(sp.Rational(derivs[b[j]][k]) / math.factorial(k)) for k in range(degree + 1)]
-        acc = ctx.from_dict({(0,) * n: coeffs[degree]}) if coeffs[degree] != 0 else ctx.from_dict({})
-        for k in range(degree - 1, -1, -1):  # Horner in lin: sum_k coeff_k lin^k
-            acc = acc * lin
-            if coeffs[k] != 0:
-                acc = acc + coeffs[k]
-        total = total + acc * _q(w[j])
-    del xs
-    return {tuple(int(e) for e in mono): sp.Rational(int(v.p), int(v.q))
-            for mono, v in sorted(total.to_dict().items()) if v != 0}
+        acc = parts.setdefault(b[j], [zero] * (degree + 1))
+        power = ctx.from_dict({(0,) * n: _q(ratios[j])})
+        for k in range(degree + 1):
+            acc[k] = acc[k] + power
+            if k < degree:
+                power = power * lin
+    out: dict[tuple[int, ...], sp.Expr] = {}
+    if c != 0:
+        out[(0,) * n] = sp.sympify(c)
+    for bj, acc in parts.items():
+        for k, poly in enumerate(acc):
+            factor = beta * sp.sympify(derivs[bj][k]) / math.factorial(k)
+            if factor == 0:
+                continue
+            for mono, v in poly.to_dict().items():
+                key = tuple(int(e) for e in mono)
+                out[key] = out.get(key, sp.S.Zero) + factor * sp.Rational(int(v.p), int(v.q))
+    return {key: val for key, val in sorted(out.items()) if val != 0}

@@ -29,7 +29,16 @@ import sympy as sp
 from symnet.activations import Activation
 from symnet.errors import InvalidInput
 from symnet.lower_bounds._certificates import GroebnerCertificate
-from symnet.lower_bounds._conditions import ConditionSystem, condition_system
+from symnet.lower_bounds._conditions import (
+    ConditionSystem,
+    Target,
+    _activation,
+    as_target,
+    check_model,
+    condition_system,
+    condition_system_size,
+    vanishing_contradiction,
+)
 
 __all__ = ["MAX_GROEBNER_UNKNOWNS", "GroebnerAttempt", "groebner_attempt"]
 
@@ -45,21 +54,35 @@ class GroebnerAttempt:
 
     Attributes
     ----------
-    system : ConditionSystem
+    target : Target
+    width : int
+    model : str
+    activation : Activation
+    unknowns, equations : int
+        The size of the condition system.
     status : str
         ``"unit-ideal"`` (certified impossible; ``certificate`` is set), ``"not-unit"`` (complex
         solutions exist: undecided for real weights), ``"timeout"``, ``"too-large"`` (not
-        attempted), or ``"contradiction"`` (a condition reads 0 = nonzero before any algebra).
+        attempted, the system is not even built), or ``"contradiction"`` (a condition reads
+        0 = nonzero before any algebra).
     seconds : float
     certificate : GroebnerCertificate or None
     basis_size : int or None
+    system : ConditionSystem or None
+        The equations (None when not built).
     """
 
-    system: ConditionSystem
+    target: Target
+    width: int
+    model: str
+    activation: Activation
+    unknowns: int
+    equations: int
     status: str
-    seconds: float
+    seconds: float = 0.0
     certificate: GroebnerCertificate | None = None
     basis_size: int | None = None
+    system: ConditionSystem | None = None
 
     @property
     def impossible(self) -> bool | None:
@@ -67,9 +90,8 @@ class GroebnerAttempt:
         return True if self.status in ("unit-ideal", "contradiction") else None
 
     def __str__(self) -> str:
-        s = self.system
-        return (f"width {s.width} ({s.model}, {s.activation.name}) for {s.target}: {self.status} "
-                f"after {self.seconds:.2f} s ({len(s.unknowns)} unknowns, {len(s.equations)} equations)")
+        return (f"width {self.width} ({self.model}, {self.activation.name}) for {self.target}: {self.status} "
+                f"after {self.seconds:.2f} s ({self.unknowns} unknowns, {self.equations} equations)")
 
 
 def _basis(equations: list[sp.Expr], gens: tuple[sp.Symbol, ...], order: str, method: str) -> tuple[bool, int]:
@@ -132,18 +154,23 @@ def groebner_attempt(target: Any, width: int, model: str = "bias-free", activati
     >>> groebner_attempt(2, 3, model="output-bias").status   # the 3-neuron network exists
     'not-unit'
     """
-    system = condition_system(target, width, model, activation)
-    say = progress or (lambda _msg: None)
-    if system.contradiction is not None:
-        return GroebnerAttempt(system, "contradiction", 0.0)
+    tgt = as_target(target)
+    model = check_model(model)
+    act = _activation(activation)
     if isinstance(max_unknowns, bool) or not isinstance(max_unknowns, int) or max_unknowns < 1:
         raise InvalidInput(f"max_unknowns must be a positive int, got {max_unknowns!r}")
     if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(time_limit, (int, float))
                                    or time_limit <= 0):
         raise InvalidInput(f"time_limit must be a positive number of seconds or None, got {time_limit!r}")
-    if len(system.unknowns) > max_unknowns:
-        say(f"width {width}: {len(system.unknowns)} unknowns > {max_unknowns}; not attempted")
-        return GroebnerAttempt(system, "too-large", 0.0)
+    unknowns, equations = condition_system_size(tgt, width, model, act)
+    say = progress or (lambda _msg: None)
+    head = (tgt, int(width), model, act, unknowns, equations)
+    if model != "biased" and vanishing_contradiction(tgt, model, act) is not None:
+        return GroebnerAttempt(*head, "contradiction")
+    if unknowns > max_unknowns:
+        say(f"width {width}: {unknowns} unknowns > {max_unknowns}; not attempted")
+        return GroebnerAttempt(*head, "too-large")
+    system = condition_system(tgt, width, model, act)
     say(f"width {width}: Groebner basis of {len(system.equations)} equations in {len(system.unknowns)} unknowns"
         + (f" (time limit {time_limit} s)" if time_limit else ""))
     start = time.perf_counter()
@@ -151,13 +178,13 @@ def groebner_attempt(target: Any, width: int, model: str = "bias-free", activati
     seconds = time.perf_counter() - start
     if result is None:
         say(f"width {width}: stopped after {seconds:.1f} s")
-        return GroebnerAttempt(system, "timeout", seconds)
+        return GroebnerAttempt(*head, "timeout", seconds, system=system)
     unit, size = result
     say(f"width {width}: basis {'= {1}' if unit else f'has {size} elements'} after {seconds:.2f} s")
     if not unit:
-        return GroebnerAttempt(system, "not-unit", seconds, None, size)
+        return GroebnerAttempt(*head, "not-unit", seconds, None, size, system)
     assumes: tuple[str, ...] = ()
     if system.activation.is_generic and system.model != "biased":
         assumes = tuple(f"sigma^({k})(0) != 0" for k in sorted({sum(a) for a in system.rows}))
     cert = GroebnerCertificate(system, order, method, seconds, assumes)
-    return GroebnerAttempt(system, "unit-ideal", seconds, cert, 1)
+    return GroebnerAttempt(*head, "unit-ideal", seconds, cert, 1, system)

@@ -65,7 +65,7 @@ def _attempt_note(attempt: GroebnerAttempt, width: int, time_limit: float | None
                 "exist is not decided")
     if attempt.status == "timeout":
         return f"width {width}: the Groebner computation did not finish in {time_limit} s"
-    return (f"width {width}: {len(attempt.system.unknowns)} unknowns, beyond the Groebner limit of {limit} "
+    return (f"width {width}: {attempt.unknowns} unknowns, beyond the Groebner limit of {limit} "
             "(raise groebner_unknowns to try)")
 
 
