@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from symnet import activations
-from symnet.errors import CertificateError, InvalidInput, ShapeError
+from symnet.errors import CertificateError, InvalidInput, ShapeError, TooLargeError
 from symnet.lower_bounds import (
     CatalecticantCertificate,
     GroebnerCertificate,
@@ -165,6 +165,9 @@ def test_feasibility_bad_input():
         feasibility(2, SIGNS2, evidence="proof")
     with pytest.raises(InvalidInput, match="prime"):
         feasibility(2, SIGNS2, prime=2**61 - 1)
+    signs10 = [list(s) for s in itertools.product((-1, 1), repeat=10)]
+    with pytest.raises(TooLargeError, match="matrix entries"):  # 184756 conditions x 1024 neurons
+        feasibility(10, signs10)
 
 
 def test_vanishing_and_undecided():

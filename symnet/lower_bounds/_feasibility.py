@@ -32,7 +32,7 @@ import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
 from symnet.activations import Activation
-from symnet.errors import InvalidInput
+from symnet.errors import InvalidInput, TooLargeError
 from symnet.lower_bounds._certificates import (
     InfeasibleCertificate,
     VanishingCertificate,
@@ -61,7 +61,10 @@ from symnet.lower_bounds._linalg import (
 )
 from symnet.network import Network
 
-__all__ = ["Undecided", "feasibility", "network_model"]
+__all__ = ["MAX_ENTRIES", "Undecided", "feasibility", "network_model"]
+
+#: Most matrix entries (conditions x neurons) a feasibility decision builds (int64: 8 bytes each).
+MAX_ENTRIES = 60_000_000
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,11 @@ def feasibility(target: Any, weights: Network | Any, model: str | None = None,
     if isinstance(prime, bool) or not isinstance(prime, int) or not 2 < prime < 2**31 or not sp.isprime(prime):
         raise InvalidInput(f"prime must be an odd prime below 2^31, got {prime!r}")
     say = progress or (lambda _msg: None)
+    if len(lc.rows) * lc.width > MAX_ENTRIES:
+        raise TooLargeError(
+            f"feasibility: {len(lc.rows)} conditions x {lc.width} neurons = {len(lc.rows) * lc.width} matrix entries "
+            f"(limit {MAX_ENTRIES}, about {8 * MAX_ENTRIES // 10**6} MB); use a smaller target or fewer neurons"
+        )
     say(f"{len(lc.rows)} conditions, {lc.width} neurons, model {model}")
     for alpha, value in lc.vanishing:
         if value != 0:
