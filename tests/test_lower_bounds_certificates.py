@@ -106,7 +106,7 @@ def test_random_weights_below_2n_infeasible_n5_n6(n):
     a = random_weights(rng, n, 2**n - 1, den=7)
     for evidence in ("minor", "null-vector"):
         cert = feasibility(n, a, activation="exp", evidence=evidence)
-        assert isinstance(cert, InfeasibleCertificate) and cert.evidence == evidence
+        assert isinstance(cert, InfeasibleCertificate) and cert.evidence_kind == evidence
         assert cert.check()
 
 
@@ -141,7 +141,7 @@ def test_repeated_neurons_use_the_exact_fallback():
     assert cert.feasible and cert.check()
     assert sympy_feasible(2, [[Fraction(v) for v in row] for row in a], exp)
     bad = feasibility(2, [[1, 1], [1, 1], [1, 2]], activation="exp")
-    assert not bad.feasible and bad.evidence == "null-vector" and bad.check()
+    assert not bad.feasible and bad.evidence_kind == "null-vector" and bad.check()
 
 
 def test_feasibility_with_network_input():
@@ -186,7 +186,7 @@ def test_biased_fixed_weights():
     assert cert.feasible and cert.check()
     cert = feasibility(2, [[1, 1], [1, -1]], model="biased", activation="square", hidden_bias=[1, 2])
     # degree 1: w1*2*1*(1,1) + w2*2*2*(1,-1) = 0 forces w1 = w2 = 0 -> infeasible
-    assert not cert.feasible and cert.evidence == "null-vector" and cert.check()
+    assert not cert.feasible and cert.evidence_kind == "null-vector" and cert.check()
     # distinct biases, feasible: the third neuron (bias 1) must get w3 = 0 from the degree-1 rows
     cert = feasibility(2, [[1, 1], [1, -1], [1, 0]], model="biased", activation="square", hidden_bias=[0, 0, 1])
     assert cert.feasible and cert.check()
@@ -213,6 +213,15 @@ def test_tampered_infeasible_certificates():
     # the same y for weights that do admit a network cannot separate
     with pytest.raises(CertificateError):
         dataclasses.replace(null, input_weights=tuple(tuple(sp.Integer(v) for v in s) for s in SIGNS2)).check()
+
+
+def test_inputs_and_evidence():
+    minor = feasibility(2, random_weights(random.Random(3), 2, 3), activation="exp")
+    assert set(minor.inputs) == {"target", "model", "activation", "input_weights", "hidden_bias"}
+    assert len(minor.evidence["rows"]) == 4 and minor.evidence["prime"] == 2**31 - 1
+    witness = feasibility(2, SIGNS2, activation="exp")
+    assert witness.evidence["network"] is witness.network
+    assert set(groebner_attempt(2, 3).certificate.evidence) == {"order", "algorithm", "seconds", "assumes"}
 
 
 def test_tampered_witness():

@@ -62,9 +62,26 @@ def _frac(v: Any) -> Fraction:
 
 
 class Certificate:
-    """Base class: ``method``, ``claim``, ``inputs()``, ``evidence()`` and ``check()``."""
+    """Base class: ``method``, ``claim``, ``inputs``, ``evidence`` and ``check()``.
+
+    ``inputs`` and ``evidence`` are dicts of the certificate's fields: what the claim is about
+    (target, model, activation, weights) and what proves it (a network, rows and a prime, a null
+    vector, a system of equations).
+    """
 
     method: str = ""
+    _input_fields: tuple[str, ...] = ()
+    _evidence_fields: tuple[str, ...] = ()
+
+    @property
+    def inputs(self) -> dict[str, Any]:
+        """What the claim is about."""
+        return {name: getattr(self, name) for name in self._input_fields}
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        """What proves the claim (``check()`` re-verifies it from ``inputs``)."""
+        return {name: getattr(self, name) for name in self._evidence_fields}
 
     @property
     def claim(self) -> str:  # pragma: no cover - overridden
@@ -98,6 +115,8 @@ class WitnessCertificate(Certificate):
     network: Network
     method: str = "explicit network, Taylor polynomial expanded"
     feasible = True
+    _input_fields = ("target", "model")
+    _evidence_fields = ("network",)
 
     @property
     def width(self) -> int:
@@ -173,9 +192,12 @@ class InfeasibleCertificate(Certificate):
     y: tuple[Any, ...] = ()
     scale: sp.Expr = sp.S.One
     feasible = False
+    _input_fields = ("target", "model", "activation", "input_weights", "hidden_bias")
+    _evidence_fields = ("rows", "prime", "y", "scale")
 
     @property
-    def evidence(self) -> str:
+    def evidence_kind(self) -> str:
+        """``"null-vector"`` or ``"minor"``."""
         return "null-vector" if self.y else "minor"
 
     @property
@@ -278,6 +300,8 @@ class VanishingCertificate(Certificate):
     point: sp.Expr = sp.S.Zero
     method: str = "vanishing derivative of the activation"
     feasible = False
+    _input_fields = ("target", "model", "activation")
+    _evidence_fields = ("alpha", "point")
 
     @property
     def claim(self) -> str:
@@ -328,6 +352,8 @@ class RankCertificate(Certificate):
     total_rows: int
     columns: tuple[int, ...] = ()
     method: str = "nonzero minor mod p (flint nmod_mat), re-checked by numpy elimination"
+    _input_fields = ("points", "total_rows")
+    _evidence_fields = ("rows", "columns", "prime", "rank")
 
     @property
     def claim(self) -> str:
@@ -378,6 +404,8 @@ class CatalecticantCertificate(Certificate):
     cols: tuple[tuple[int, ...], ...]
     prime: int
     method: str = "catalecticant (apolarity) rank mod p, re-checked by Poly.diff and numpy elimination"
+    _input_fields = ("target",)
+    _evidence_fields = ("degree", "order", "rows", "cols", "prime")
 
     @property
     def rank(self) -> int:
@@ -438,6 +466,8 @@ class GroebnerCertificate(Certificate):
     seconds: float = 0.0
     assumes: tuple[str, ...] = ()
     method: str = "Groebner basis = {1} (sympy), re-checked in another monomial order and variable order"
+    _input_fields = ("system",)
+    _evidence_fields = ("order", "algorithm", "seconds", "assumes")
 
     @property
     def width(self) -> int:
@@ -526,6 +556,8 @@ class TheoremCertificate(Certificate):
     theorem: TheoremWidth
     activation: Activation
     method: str = "theorem (LTR App. A; RT Thm II.1), hypotheses checked"
+    _input_fields = ("activation",)
+    _evidence_fields = ("theorem",)
 
     @property
     def claim(self) -> str:
