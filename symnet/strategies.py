@@ -115,12 +115,13 @@ def rational_numbers(
 
     Examples
     --------
-    >>> import sympy as sp
-    >>> from hypothesis import find
+    >>> from hypothesis import given, settings
     >>> from symnet.strategies import rational_numbers
-    >>> r = find(rational_numbers(min_value=1, max_value=2), lambda r: r.q == 3)
-    >>> r in (sp.Rational(4, 3), sp.Rational(5, 3))
-    True
+    >>> @settings(max_examples=20, derandomize=True, database=None)
+    ... @given(rational_numbers(min_value=1, max_value=2))
+    ... def test_in_range(r):
+    ...     assert 1 <= r <= 2 and r.q <= 4
+    >>> test_in_range()
     >>> rational_numbers(min_value=1, max_value=0)
     Traceback (most recent call last):
     ...
@@ -166,11 +167,13 @@ def weight_matrices(
 
     Examples
     --------
-    >>> from hypothesis import find
+    >>> from hypothesis import given, settings
     >>> from symnet.strategies import weight_matrices
-    >>> m = find(weight_matrices(2, 3), lambda m: m[1, 2] > 1)
-    >>> m.shape, all(abs(v) <= 2 and v.q <= 4 for v in m)
-    ((2, 3), True)
+    >>> @settings(max_examples=10, derandomize=True, database=None)
+    ... @given(weight_matrices(2, 3))
+    ... def test_shape(m):
+    ...     assert m.shape == (2, 3) and all(abs(v) <= 2 and v.q <= 4 for v in m)
+    >>> test_shape()
     >>> weight_matrices(0, 3)
     Traceback (most recent call last):
     ...
@@ -237,11 +240,13 @@ def smooth_activations(
     Examples
     --------
     >>> import sympy as sp
-    >>> from hypothesis import find
+    >>> from hypothesis import given, settings
     >>> from symnet.strategies import smooth_activations
-    >>> sigma = find(smooth_activations(kinds=["tanh"], min_nonzero_derivatives=4), lambda s: True)
-    >>> sigma.expr.has(sp.tanh), all(sigma.derivative(k) != 0 for k in range(4))
-    (True, True)
+    >>> @settings(max_examples=5, derandomize=True, database=None)
+    ... @given(smooth_activations(kinds=["tanh"], min_nonzero_derivatives=4))
+    ... def test_derivatives(sigma):
+    ...     assert sigma.expr.has(sp.tanh) and all(sigma.derivative(k) != 0 for k in range(4))
+    >>> test_derivatives()
     >>> smooth_activations(kinds=["relu"])
     Traceback (most recent call last):
     ...
@@ -358,11 +363,13 @@ def networks(
 
     Examples
     --------
-    >>> from hypothesis import find
+    >>> from hypothesis import given, settings
     >>> from symnet.strategies import networks
-    >>> net = find(networks(n_inputs=3, widths=(4, 2), biases=False), lambda n: n.synapses >= 5)
-    >>> net.n_inputs, net.widths, net.is_bias_free, net.synapses >= 5
-    (3, (4, 2), True, True)
+    >>> @settings(max_examples=5, derandomize=True, database=None)
+    ... @given(networks(n_inputs=3, widths=(4, 2), biases=False))
+    ... def test_shape(net):
+    ...     assert (net.n_inputs, net.widths, net.is_bias_free) == (3, (4, 2), True)
+    >>> test_shape()
     >>> networks(widths=())
     Traceback (most recent call last):
     ...
