@@ -19,16 +19,16 @@ relu 0
 from __future__ import annotations
 
 __all__ = [
-    "SymnetError",
-    "InvalidInput",
-    "InvalidExpression",
-    "UnknownActivation",
-    "ShapeError",
-    "NotSmoothError",
-    "HypothesisError",
-    "PrecisionError",
     "CertificateError",
+    "HypothesisError",
+    "InvalidExpression",
+    "InvalidInput",
+    "NotSmoothError",
+    "PrecisionError",
+    "ShapeError",
+    "SymnetError",
     "TooLargeError",
+    "UnknownActivation",
 ]
 
 
