@@ -16,7 +16,7 @@ import sympy as sp
 
 from symnet.errors import InvalidInput
 
-__all__ = ["numpy_erf", "to_mpmath_function", "to_numpy_function"]
+__all__ = ["numpy_erf", "product_of", "sum_of", "to_mpmath_function", "to_numpy_function"]
 
 
 def numpy_erf(z: np.ndarray) -> np.ndarray:
@@ -55,6 +55,26 @@ _MPMATH = {
 }
 
 
+def sum_of(parts: list[Callable]) -> Callable:
+    """The closure z -> parts[0](z) + parts[1](z) + ... (shared by every tree-walking evaluator)."""
+    def add(z):
+        total = parts[0](z)
+        for p in parts[1:]:
+            total = total + p(z)
+        return total
+    return add
+
+
+def product_of(parts: list[Callable]) -> Callable:
+    """The closure z -> parts[0](z) * parts[1](z) * ... (shared by every tree-walking evaluator)."""
+    def mul(z):
+        total = parts[0](z)
+        for p in parts[1:]:
+            total = total * p(z)
+        return total
+    return mul
+
+
 def _compile(expr: sp.Expr, variable: sp.Symbol, table: dict, number: Callable, maximum, minimum):
     """Turn ``expr`` into a closure tree evaluating it at a value of ``variable``."""
     if expr == variable:
@@ -65,19 +85,9 @@ def _compile(expr: sp.Expr, variable: sp.Symbol, table: dict, number: Callable, 
         return number(expr)  # a function of z returning the constant
     parts = [_compile(a, variable, table, number, maximum, minimum) for a in expr.args]
     if expr.is_Add:
-        def add(z):
-            total = parts[0](z)
-            for p in parts[1:]:
-                total = total + p(z)
-            return total
-        return add
+        return sum_of(parts)
     if expr.is_Mul:
-        def mul(z):
-            total = parts[0](z)
-            for p in parts[1:]:
-                total = total * p(z)
-            return total
-        return mul
+        return product_of(parts)
     if expr.is_Pow:
         base, exponent = parts
         return lambda z: base(z) ** exponent(z)

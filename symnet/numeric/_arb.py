@@ -41,6 +41,7 @@ import flint
 import sympy as sp
 
 from symnet.activations import VARIABLE, Activation
+from symnet.activations._numeric import product_of, sum_of
 from symnet.errors import InvalidInput, NotSmoothError
 
 __all__ = [
@@ -264,19 +265,9 @@ def _compile(expr: sp.Expr) -> Callable[[Ball], Ball]:
         return _compile(sp.exp(expr.args[1] * sp.log(expr.args[0]), evaluate=False))
     parts = [_compile(a) for a in expr.args]
     if expr.is_Add:
-        def add(z):
-            total = parts[0](z)
-            for p in parts[1:]:
-                total = total + p(z)
-            return total
-        return add
+        return sum_of(parts)
     if expr.is_Mul:
-        def mul(z):
-            total = parts[0](z)
-            for p in parts[1:]:
-                total = total * p(z)
-            return total
-        return mul
+        return product_of(parts)
     if isinstance(expr, (sp.Max, sp.Min)):
         larger = isinstance(expr, sp.Max)
 
