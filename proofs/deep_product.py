@@ -114,5 +114,14 @@ def run(report: Report) -> None:
                all(s["input_scale"] == LAM for s in scales) and w2 == {1 / (4 * LAM)})
 
 
+def latex() -> str:
+    """The derivation of the construction this script checks (a standalone LaTeX document)."""
+    from symnet import activations
+    from symnet.constructions import deep_product
+    from symnet.derivations import derive
+
+    return derive(deep_product(4, activations.generic()), 2).latex(standalone=True)
+
+
 if __name__ == "__main__":
-    sys.exit(main("The deep product tree (LTR Sec. II C-D, RT)", run))
+    sys.exit(main("The deep product tree (LTR Sec. II C-D, RT)", run, latex=latex))

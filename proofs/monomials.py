@@ -102,5 +102,14 @@ def run(report: Report) -> None:
                       f"seed total over its layers {counts.seed_polynomial_total(3, 3)}")
 
 
+def latex() -> str:
+    """The derivation of the construction this script checks (a standalone LaTeX document)."""
+    from symnet import activations
+    from symnet.constructions import monomial
+    from symnet.derivations import derive
+
+    return derive(monomial((2, 1), activations.generic()), 4).latex(standalone=True)
+
+
 if __name__ == "__main__":
-    sys.exit(main("Monomials and polynomials (RT Sec. II, LTR Sec. II)", run))
+    sys.exit(main("Monomials and polynomials (RT Sec. II, LTR Sec. II)", run, latex=latex))

@@ -134,5 +134,14 @@ def run(report: Report) -> None:
                    and abs(num / pred - 1) < 1e-5)
 
 
+def latex() -> str:
+    """The derivation of the construction this script checks (a standalone LaTeX document)."""
+    from symnet import activations
+    from symnet.constructions import multiplication_gate
+    from symnet.derivations import derive
+
+    return derive(multiplication_gate(activations.generic()), 6).latex(standalone=True)
+
+
 if __name__ == "__main__":
-    sys.exit(main("The multiplication gate (LTR Sec. II C)", run))
+    sys.exit(main("The multiplication gate (LTR Sec. II C)", run, latex=latex))

@@ -124,5 +124,14 @@ def run(report: Report) -> None:
                       "+ O(lam^(n+2))")
 
 
+def latex() -> str:
+    """The derivation of the construction this script checks (a standalone LaTeX document)."""
+    from symnet import activations
+    from symnet.constructions import shallow_product
+    from symnet.derivations import derive
+
+    return derive(shallow_product(3, activations.generic()), 4).latex(standalone=True)
+
+
 if __name__ == "__main__":
-    sys.exit(main("The 2^n formula for the product of n inputs (LTR App. A)", run))
+    sys.exit(main("The 2^n formula for the product of n inputs (LTR App. A)", run, latex=latex))

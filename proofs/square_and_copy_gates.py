@@ -105,5 +105,14 @@ def run(report: Report) -> None:
                refused and activations.get("square").derivative(1) == 0)
 
 
+def latex() -> str:
+    """The derivation of the construction this script checks (a standalone LaTeX document)."""
+    from symnet import activations
+    from symnet.constructions import square_gate
+    from symnet.derivations import derive
+
+    return derive(square_gate(activations.generic()), 6).latex(standalone=True)
+
+
 if __name__ == "__main__":
-    sys.exit(main("The square gate and the copy neuron", run))
+    sys.exit(main("The square gate and the copy neuron", run, latex=latex))
