@@ -69,6 +69,18 @@ class Isolated:
     peak_rss_mb: float | None = None  #: peak resident memory of the child process, MB
     timed_out: bool = False
     error: str | None = None
+    elapsed: float | None = None  #: seconds until the call failed (with ``error``), or until the time limit
+
+    @property
+    def stopped(self) -> str:
+        """Why there is no time: ``"> T s (time limit)"``, ``"MemoryError after T s"``, ... ("" if none)."""
+        if self.ok:
+            return ""
+        if self.timed_out:
+            return f"> {self.elapsed:.0f} s (time limit)"
+        if self.error and self.error.startswith("MemoryError"):
+            return f"MemoryError (memory cap) after {self.elapsed:.0f} s"
+        return f"failed after {self.elapsed or 0:.0f} s: {self.error}"
 
     @property
     def ok(self) -> bool:
@@ -100,8 +112,11 @@ def _reset_peak_rss() -> None:
         pass
 
 
-def _child(conn: Any, fn: Callable, args: tuple, clear_cache: bool) -> None:
+def _child(conn: Any, fn: Callable, args: tuple, clear_cache: bool, memory_limit_mb: float | None) -> None:
     try:
+        if memory_limit_mb is not None:  # address-space cap: the call fails with MemoryError beyond it
+            cap = int(memory_limit_mb * 2**20)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         if clear_cache:
             from sympy.core.cache import clear_cache as _clear
 
@@ -112,29 +127,40 @@ def _child(conn: Any, fn: Callable, args: tuple, clear_cache: bool) -> None:
         seconds = time.perf_counter() - start
         conn.send((seconds, value, peak_rss_mb(), None))
     except BaseException as err:  # reported to the parent, never raised in the child
-        conn.send((None, None, peak_rss_mb(), f"{type(err).__name__}: {err}"))
+        conn.send((time.perf_counter() - start if "start" in locals() else None, None, peak_rss_mb(),
+                   f"{type(err).__name__}: {err}"))
     finally:
         conn.close()
 
 
-def isolated(fn: Callable, *args: Any, timeout: float | None = None, start_method: str = "fork") -> Isolated:
+def isolated(fn: Callable, *args: Any, timeout: float | None = None, start_method: str = "fork",
+             memory_limit_mb: float | None = None) -> Isolated:
     """Run ``fn(*args)`` in a child process, at most ``timeout`` seconds; see the module docstring.
 
     ``fn`` must be a module-level function (picklable for ``"spawn"``) and its result picklable.
-    A child that exceeds the limit is killed (its own process only).
+    A child that exceeds the time limit is killed (its own process only). ``memory_limit_mb``
+    caps the child's address space (``RLIMIT_AS``; it counts virtual memory, so leave room above
+    the RSS): a baseline that would need more fails with MemoryError instead of pushing a shared
+    machine into swap or the OOM killer (sympy's ``Matrix.rank`` of a 256 x 256 matrix reached
+    16 GB RSS within 10 minutes). The outcome's ``error`` says so.
     """
     ctx = mp.get_context(start_method)
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, args, start_method == "fork"), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, fn, args, start_method == "fork", memory_limit_mb), daemon=True)
+    begin = time.perf_counter()
     proc.start()
     child.close()
     try:
         if parent.poll(timeout):
             seconds, value, rss, error = parent.recv()
-            return Isolated(seconds, value, rss, False, error)
-        return Isolated(None, None, None, True, None)
+            if error is not None:
+                return Isolated(None, None, rss, False, error, seconds)
+            return Isolated(seconds, value, rss, False, None)
+        return Isolated(None, None, None, True, None, time.perf_counter() - begin)
     except EOFError:
-        return Isolated(None, None, None, False, f"the child process died (exit code {proc.exitcode})")
+        proc.join(10)
+        return Isolated(None, None, None, False, f"the child process died (exit code {proc.exitcode})",
+                        time.perf_counter() - begin)
     finally:
         if proc.is_alive():
             proc.kill()
@@ -259,9 +285,10 @@ class Results:
         entry = self.panels.setdefault(panel or self.title, {"x_label": x_label, "x_log": x_log, "curves": {}})
         entry["curves"].setdefault(method, []).append([x, seconds])
 
-    def add_memory(self, case: str, peak_rss_mb: float | None, limit_mb: float = 4096, how: str = "") -> None:
-        self.memory.append({"case": case, "peak_rss_mb": peak_rss_mb, "limit_mb": limit_mb,
-                            "met": None if peak_rss_mb is None else peak_rss_mb < limit_mb, "how": how})
+    def add_memory(self, case: str, peak_rss_mb: float | None, limit_mb: float | None = 4096, how: str = "") -> None:
+        """A peak-memory figure; ``limit_mb=None`` for figures the 4 GB budget does not apply to (baselines)."""
+        met = None if peak_rss_mb is None or limit_mb is None else peak_rss_mb < limit_mb
+        self.memory.append({"case": case, "peak_rss_mb": peak_rss_mb, "limit_mb": limit_mb, "met": met, "how": how})
 
     def save(self, path: str | None) -> None:
         self.load_after = machine_load()

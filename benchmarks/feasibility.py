@@ -18,7 +18,8 @@ printed as "> limit" (and the ratio as a lower bound).
 
 Usage::
 
-    python benchmarks/feasibility.py [--max-n 8] [--baseline-max-n 7] [--timeout 600] [--json PATH]
+    python benchmarks/feasibility.py [--max-n 8] [--baseline-max-n 7] [--timeout 600] [--memory-mb 6000]
+        [--json PATH]
 """
 
 from __future__ import annotations
@@ -26,14 +27,13 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
-import multiprocessing as mp
 import random
 import resource
 import time
 from fractions import Fraction
 
 import sympy as sp
-from _harness import Results
+from _harness import Isolated, Results, isolated
 
 from symnet import activations
 from symnet.lower_bounds import as_target, condition_rows, feasibility
@@ -58,27 +58,14 @@ def naive_system(n: int, a: list[list[Fraction]]) -> tuple[sp.Matrix, sp.Matrix]
     return V, r
 
 
-def _baseline_child(n: int, case: str, queue) -> None:
+def _sympy_feasible(V: sp.Matrix, r: sp.Matrix) -> bool:
+    return V.rank() == V.row_join(r).rank()
+
+
+def time_baseline(n: int, case: str, timeout: float, memory_mb: float) -> Isolated:
+    """sympy's ranks in their own process (fresh cache), with a time limit and a memory cap."""
     V, r = naive_system(n, weights(n, case))
-    start = time.perf_counter()
-    feasible = V.rank() == V.row_join(r).rank()
-    queue.put((time.perf_counter() - start, feasible))
-
-
-def time_baseline(n: int, case: str, timeout: float) -> tuple[float | None, bool | None]:
-    ctx = mp.get_context("fork")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_baseline_child, args=(n, case, queue), daemon=True)
-    proc.start()
-    try:
-        seconds, feasible = queue.get(timeout=timeout)
-    except Exception:  # the time limit: queue.Empty
-        seconds, feasible = None, None
-    finally:
-        if proc.is_alive():
-            proc.terminate()
-        proc.join(5)
-    return seconds, feasible
+    return isolated(_sympy_feasible, V, r, timeout=timeout, memory_limit_mb=memory_mb)
 
 
 def time_symnet(n: int, case: str) -> tuple[float, float, bool]:
@@ -97,6 +84,8 @@ def main() -> None:
     parser.add_argument("--max-n", type=int, default=8)
     parser.add_argument("--baseline-max-n", type=int, default=7, help="largest n for sympy's Matrix.rank")
     parser.add_argument("--timeout", type=float, default=600.0, help="time limit per baseline run, seconds")
+    parser.add_argument("--memory-mb", type=float, default=6000.0,
+                        help="address-space cap of each baseline process, MB (it then fails with MemoryError)")
     parser.add_argument("--json", help="also write the results as JSON to this path (for run_all.py)")
     args = parser.parse_args()
     results = Results(4, "Feasibility certificate of the condition system for fixed hidden weights",
@@ -117,10 +106,12 @@ def main() -> None:
             assert feasible == (case == "feasible")
             base_text, ratio_text, base, limit = "-", "-", None, None
             if n <= args.baseline_max_n and not stopped[case]:
-                base, base_feasible = time_baseline(n, case, args.timeout)
-                if base is None:
-                    stopped[case], limit = True, args.timeout
-                    base_text, ratio_text = f"> {args.timeout:.0f}", f"> {args.timeout / t_solve:.0f}"
+                run = time_baseline(n, case, args.timeout, args.memory_mb)
+                base, base_feasible = run.seconds, run.value
+                if base is None:  # stopped: at least run.elapsed seconds
+                    stopped[case], limit = True, run.elapsed
+                    base_text, ratio_text = f"> {run.elapsed:.0f}", f"> {run.elapsed / t_solve:.0f}"
+                    print(f"  n = {n}, {case}: sympy's rank stopped: {run.stopped}", flush=True)
                 else:
                     assert base_feasible == feasible
                     base_text, ratio_text = f"{base:.2f}", f"{base / t_solve:.0f}"
@@ -141,7 +132,8 @@ def main() -> None:
     results.add_table("time [s] versus n", ["n", "case", "rows x cols", "sympy [s]", "symnet [s]", "ratio",
                                             "check [s]", "feasible"], table)
     results.add_memory(f"symnet process, n <= {args.max_n}", peak, how="ru_maxrss of the benchmark process")
-    results.add_memory("sympy baseline processes", child, how="ru_maxrss of the baseline children")
+    results.add_memory("sympy baseline processes", child, limit_mb=None,
+                       how=f"ru_maxrss of the baseline children (capped at {args.memory_mb:.0f} MB of address space)")
     results.save(args.json)
 
 

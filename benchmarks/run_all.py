@@ -141,7 +141,8 @@ def headline_table(data: dict) -> str:
 
 
 def memory_table(data: dict) -> str:
-    rows = [[m["case"], "-" if m["peak_rss_mb"] is None else f"{m['peak_rss_mb']:.0f}", f"{m['limit_mb']:.0f}",
+    rows = [[m["case"], "-" if m["peak_rss_mb"] is None else f"{m['peak_rss_mb']:.0f}",
+             "-" if m["limit_mb"] is None else f"{m['limit_mb']:.0f}",
              "-" if m["met"] is None else ("yes" if m["met"] else "**no**"), m.get("how", "")]
             for m in data["memory"]]
     return markdown_table(["case", "peak RSS [MB]", "budget [MB]", "under budget", "how"], rows)
