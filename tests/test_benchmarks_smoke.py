@@ -65,6 +65,13 @@ def test_run_all_writes_markdown_and_plot(tmp_path):
     assert "## Row 5:" in md and "Quick mode" in md and "load average" in md
     assert "| case | baseline [s] | symnet [s]" in md
     assert (tmp_path / "benchmarks.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    stored = json.loads((tmp_path / "benchmarks.json").read_text())
+    assert stored["quick"] and [r["row"] for r in stored["rows"]] == [5]
+    (tmp_path / "benchmarks.md").unlink()
+    again = subprocess.run([sys.executable, str(BENCH / "run_all.py"), "--quick", "--render-only", "--out",
+                            str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "## Row 5:" in (tmp_path / "benchmarks.md").read_text()
 
 
 def test_isolated_reports_values_errors_and_time_limits():
