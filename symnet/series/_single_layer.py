@@ -11,15 +11,18 @@ Taylor's formula at the operating points ``b_j`` (``MATH.md`` sections 0-2) give
 Neurons with the same bias and the same output weight up to a rational factor,
 ``w_j = r_j omega``, share ``sigma^(k)(b)`` and ``omega``; together they contribute
 ``omega sum_k sigma^(k)(b) lam^(V k) S_k(x) / k!`` with the *power sums*
-``S_k(x) = sum_j r_j (a_j . x)^k``. For the 2^n formula (one group, r_j = +-1) this is
-``sum_s (prod s) (s . x)^k``, the identity behind the closed form of ``MATH.md`` section 2.
+``S_k(x) = sum_j r_j (a_j . x)^k``. For the 2^n formula (one group, r_j = +-2^(-n)) this is
+``2^(-n) sum_s (prod s) (s . x)^k``, the identity behind the closed form of ``MATH.md`` section 2.
 
 The power sums are computed exactly (python-flint ``fmpq_mpoly``) on a trie of the rows a_j,
-one input at a time: with ``E_j(x) = sum_k (a_j . x)^k / k!`` truncated at degree K,
-``E_j = sum_k (a_j1 x_1)^k / k! * E_j'(x_2..x_n)``, so neurons that agree on the trailing
-coordinates share that work. The 2^n rows share everything: the trie has 2^(l) nodes at depth l,
-and the 1024 neurons of n = 10 through degree 12 take well under a second, where expanding every
-neuron's powers separately (the general route, :mod:`symnet.series._expand`) takes minutes.
+one input at a time. With ``E(x) = sum_j r_j exp(a_j . x)`` truncated at total degree K (its
+degree-k part is ``S_k / k!``) and ``exp(a_j . x) = exp(a_j1 x_1) exp(a_j2 x_2 + ... )``, the
+neurons below a trie node (equal leading coordinates a_j1..a_jl) are summed first, over the
+trailing coordinates, and the factors ``exp(a_j1 x_1) ... exp(a_jl x_l)`` are applied once to that
+sum. The 2^n sign vectors share as much as rows can: the trie has 2^l nodes at depth l, and the
+1024 neurons of n = 10 through degree 12 take about half a second, where expanding every
+neuron's powers separately (the general route, :mod:`symnet.series._expand`) takes about 7 s at
+n = 8 and grows about 7x per step of n (``benchmarks/expand_network.py``).
 
 Any network outside this shape (deep, hidden weights not ``rational * lam^V`` with a common
 V >= 1, biases depending on lam) is left to the general route: :func:`expand_single_layer`
