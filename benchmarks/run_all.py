@@ -72,6 +72,33 @@ ROWS = (
 )
 
 
+#: Analysis written by hand (profiles, causes), shown under each row with the date it was written.
+#: The numbers in the tables above it come from the run; these notes say why they look as they do.
+ANALYSIS = {
+    2: "2026-11-23: before the power-sum route (symnet/series/_single_layer.py) the explicit expansion of the "
+       "2^n network spent ~70% of its time in LamSeries.mul, raising each neuron's linear form to the powers "
+       "1..n+2 separately (cProfile, n = 8: 4.9 of 7.2 s); 2^n neurons times C(n+d, n) monomials per power "
+       "would make n = 10 take minutes (extrapolated with the growth of the general-route column). The power sums share the work of equal leading coordinates on a trie of the rows "
+       "(python-flint fmpq_mpoly), and are used for every single-hidden-layer network whose hidden weights are "
+       "rational multiples of a common power of lam; other networks keep the general route. Its peak memory "
+       "at n = 12 (4096 neurons) stays under 100 MB.",
+    3: "2026-11-23: sympy's Matrix.rank of the 256 x 256 sign matrix (n = 8) does not finish within the limits: uncapped, it grew "
+       "to 16.7 GB of RSS within its 600 s limit in a first run, so the baselines now run under an address-space "
+       "cap (6 GB) and stop with MemoryError; the ratio is then a lower bound from the time it ran.",
+    4: "2026-11-23: the infeasible case uses random rational hidden weights; their powers a^alpha have large "
+       "numerators and denominators, and sympy's rank of those matrices stops at its time limit from n = 5 on, "
+       "while the +-1 sign vectors of the feasible case keep sympy at seconds to a minute up to n = 7.",
+    5: "2026-11-23, profile at n = 4 (16 neurons, 10^6 points, idle machine): symnet's Float64Program spends "
+       "0.097 s in the stable softplus max(z, 0) + log1p(exp(-|z|)) (four array passes) and 0.118 s in the two "
+       "affine maps (einsum 0.071 s plus a separate bias addition), against 0.061 s for the plain "
+       "log1p(exp(z)) of the hand-written loop. The plain formula overflows for z > 709; against the stable "
+       "hand-written np.logaddexp(0, z) symnet is faster at every n. At n <= 4 the ratio to the plain formula is "
+       "about 2 (1.7 to 2.3 between runs: borderline), at n >= 5 it is 1.0 to 1.4. Possible fixes, left to the "
+       "owner of symnet.numeric: add the bias in place (one pass less per layer), a matrix-vector product for "
+       "the single-output layer, fewer temporaries in the stable softplus.",
+}
+
+
 @dataclass
 class Outcome:
     row: Row
@@ -207,7 +234,7 @@ def render(outcomes: list[Outcome], quick: bool, started: str, plot_name: str | 
         marks = [h for h in o.data["headline"] if h.get("met") is not None]
         verdict = ", ".join(f"{h['case']}: {'met' if h['met'] else 'MISSED'}" for h in marks) or "-"
         best = "; ".join(f"{h['case']}: {format_seconds(h['symnet_s'])} s"
-                         + (f" (x{h['ratio']} vs baseline)" if h["ratio"] != "-" else "")
+                         + (f" (baseline/symnet {h['ratio']})" if h["ratio"] != "-" else "")
                          for h in o.data["headline"])
         summary.append([o.row.number, o.row.work, o.row.target, best, verdict])
     lines += [markdown_table(["row", "work", "target", "symnet (baseline ratio)", "verdict"], summary, left=5), ""]
@@ -226,9 +253,11 @@ def render(outcomes: list[Outcome], quick: bool, started: str, plot_name: str | 
         lines += [f"Measured {o.measured} with `{command}` ({o.status}, {o.seconds:.0f} s; {load}{rss}).", ""]
         if o.data is not None:
             lines += [f"Baseline: {o.data['baseline']}.", "", headline_table(o.data), ""]
-            for h in o.data["headline"]:
-                if h.get("met") is False:
-                    lines += [f"- Missed: {h['case']} ({h['target']}): {h.get('detail', '')}"]
+            missed = [h for h in o.data["headline"] if h.get("met") is False]
+            for h in missed:
+                lines += [f"- **Missed**: {h['case']} ({h['target']}): {h.get('detail', '')}"]
+            if missed:
+                lines += [""]
             for table in o.data["tables"]:
                 lines += [f"**{table['title']}**", "", markdown_table(table["headers"], table["rows"]), ""]
             if o.data["memory"]:
@@ -237,6 +266,8 @@ def render(outcomes: list[Outcome], quick: bool, started: str, plot_name: str | 
                 lines += [f"- {note}"]
             if o.data["notes"]:
                 lines += [""]
+        if o.row.number in ANALYSIS:
+            lines += [f"Analysis: {ANALYSIS[o.row.number]}", ""]
         text = o.stdout.strip() or "(no output)"
         if o.status != "ok":
             text += "\n" + o.stderr.strip()[-3000:]
