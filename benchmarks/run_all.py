@@ -78,13 +78,15 @@ ANALYSIS = {
     2: "2026-11-23: before the power-sum route (symnet/series/_single_layer.py) the explicit expansion of the "
        "2^n network spent ~70% of its time in LamSeries.mul, raising each neuron's linear form to the powers "
        "1..n+2 separately (cProfile, n = 8: 4.9 of 7.2 s); 2^n neurons times C(n+d, n) monomials per power "
-       "would make n = 10 take minutes (extrapolated with the growth of the general-route column). The power sums share the work of equal leading coordinates on a trie of the rows "
+       "would make n = 10 take minutes (extrapolated with the growth of the general-route column). The power "
+       "sums share the work of equal leading coordinates on a trie of the rows "
        "(python-flint fmpq_mpoly), and are used for every single-hidden-layer network whose hidden weights are "
        "rational multiples of a common power of lam; other networks keep the general route. Its peak memory "
        "at n = 12 (4096 neurons) stays under 100 MB.",
-    3: "2026-11-23: sympy's Matrix.rank of the 256 x 256 sign matrix (n = 8) does not finish within the limits: uncapped, it grew "
-       "to 16.7 GB of RSS within its 600 s limit in a first run, so the baselines now run under an address-space "
-       "cap (6 GB) and stop with MemoryError; the ratio is then a lower bound from the time it ran.",
+    3: "2026-11-23: sympy's Matrix.rank of the 256 x 256 sign matrix (n = 8) does not finish within the limits: "
+       "uncapped, it grew to 16.7 GB of RSS within its 600 s limit in a first run, so the baselines now run "
+       "under an address-space cap (6 GB) and stop with MemoryError; the ratio is then a lower bound from the "
+       "time it ran.",
     4: "2026-11-23: the infeasible case uses random rational hidden weights; their powers a^alpha have large "
        "numerators and denominators, and sympy's rank of those matrices stops at its time limit from n = 5 on, "
        "while the +-1 sign vectors of the feasible case keep sympy at seconds to a minute up to n = 7.",
