@@ -544,3 +544,22 @@ def test_direct_formulas_are_made_exact_and_checked():
     for bad in (sp.Float("nan") * x_plain, sp.I * x_plain, sp.oo + x_plain):
         with pytest.raises(InvalidInput, match="not a finite real function"):
             Activation("h", bad)
+
+
+@pytest.mark.parametrize("name", ["softplus", "sigmoid", "silu"])
+def test_numpy_relative_accuracy_over_the_whole_float_range(name):
+    # softplus and sigmoid take a fast formula unless e^z could overflow; arrays that stay below
+    # the threshold, cross it, and hold inf/nan must all agree with mpmath at 40 digits (relative
+    # 1e-14, also where the value is as small as e^-700).
+    act = activations.get(name)
+    grid = np.concatenate([-np.geomspace(1e-12, 740.0, 60), [0.0], np.geomspace(1e-12, 740.0, 60)])
+    below = grid[grid <= 600.0]
+    for z in (below, grid, grid[::-1]):
+        values = act.numpy(z)
+        for zi, vi in zip(z, values, strict=True):
+            with mpmath.workdps(40):
+                exact = float(act.mpmath(float(zi)))
+            assert abs(vi - exact) <= 1e-14 * abs(exact) + 1e-300, (name, zi, vi, exact)
+    special = act.numpy(np.array([np.inf, -np.inf, np.nan, 1.0]))
+    assert np.isnan(special[2]) and np.isfinite(special[3])
+    assert special[0] == (1.0 if name == "sigmoid" else np.inf) and special[1] in (0.0, -0.0)

@@ -19,16 +19,25 @@ x = VARIABLE
 
 
 def _stable_sigmoid(z: np.ndarray) -> np.ndarray:
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    e = np.exp(z[~pos])
-    out[~pos] = e / (1.0 + e)
-    return out
+    # 1 / (1 + e^-z) has a small relative error for every z: for z << 0, e^-z is large and its
+    # relative error carries over; e^-z overflows to inf only where sigma(z) < 1e-308 (result 0)
+    with np.errstate(over="ignore"):
+        out = np.exp(np.negative(z))
+    out += 1.0
+    return np.reciprocal(out, out=out)
+
+
+#: Above this argument e^z overflows float64 (e^709.78 = 1.8e308).
+_EXP_SAFE = 700.0
 
 
 def _stable_softplus(z: np.ndarray) -> np.ndarray:
-    # log(1 + e^z) = max(z, 0) + log1p(e^-|z|): stable, and ~5x faster than np.logaddexp(0, z)
+    # log1p(e^z) has a relative error of a few ulps wherever e^z does not overflow (for z << 0 it
+    # is e^z (1 + O(e^z)), with no cancellation); past that, max(z, 0) + log1p(e^-|z|).
+    # Both are ~2.5x faster than np.logaddexp(0, z); the first skips the abs/max passes.
+    if z.size == 0 or z.max() <= _EXP_SAFE:  # NaN compares False: takes the general branch
+        out = np.exp(z)
+        return np.log1p(out, out=out)
     out = np.negative(np.abs(z))
     np.exp(out, out=out)
     np.log1p(out, out=out)
@@ -37,7 +46,9 @@ def _stable_softplus(z: np.ndarray) -> np.ndarray:
 
 
 def _stable_silu(z: np.ndarray) -> np.ndarray:
-    return z * _stable_sigmoid(z)
+    with np.errstate(invalid="ignore"):
+        out = z * _stable_sigmoid(z)
+    return np.where(z == -np.inf, 0.0, out)  # the limit, not -inf * 0 = nan
 
 
 def _stable_gelu(z: np.ndarray) -> np.ndarray:
