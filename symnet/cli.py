@@ -50,38 +50,42 @@ def _constant(text: str, what: str) -> Any:
     return value
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
+def _items(text: str) -> list[str]:
+    """The non-empty comma-separated items of ``text``, stripped: ``"2, 1,"`` -> ``["2", "1"]``."""
+    return [p.strip() for p in text.split(",") if p.strip()]
 
 
-def _order(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer order, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"the order must be >= 0, got {value}")
-    return value
+def _bounded_int(minimum: int, what: str) -> Callable[[str], int]:
+    """An argparse ``type``: an integer >= ``minimum``, called ``what`` in the error message."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        return value
+
+    return convert
+
+
+_positive_int = _bounded_int(1, "a positive integer")
+_order = _bounded_int(0, "a non-negative integer order")
 
 
 def _exponents(text: str) -> tuple[int, ...]:
     try:
-        values = tuple(int(p) for p in text.replace(" ", "").split(",") if p)
+        values = tuple(int(p) for p in _items(text))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected exponents such as 2,1, got {text!r}") from None
+        values = ()
     if not values or any(v < 0 for v in values):
         raise argparse.ArgumentTypeError(f"expected non-negative exponents such as 2,1, got {text!r}")
     return values
 
 
 def _names(text: str) -> tuple[str, ...]:
-    names = tuple(p for p in text.replace(" ", "").split(",") if p)
+    names = tuple(_items(text))
     if not names or not all(n.isidentifier() for n in names):
         raise argparse.ArgumentTypeError(f"expected variable names such as x,y, got {text!r}")
     return names
@@ -89,7 +93,7 @@ def _names(text: str) -> tuple[str, ...]:
 
 def _box(text: str, dims: int) -> list[tuple[Any, Any]]:
     """``R`` (the box [-R, R]^d), ``LOW:HIGH`` (every input) or ``L1:H1,L2:H2,...``."""
-    parts = [p for p in text.replace(" ", "").split(",") if p]
+    parts = _items(text)
     if not parts:
         raise InvalidInput("--box is empty; give R, LOW:HIGH, or LOW:HIGH,LOW:HIGH,... (one per input)")
     intervals = []
@@ -180,33 +184,12 @@ def build_construction(args: argparse.Namespace, default_activation: str = "gene
         kwargs["activation"] = _activation(args, default_activation)
     elif getattr(args, "activation", None) or getattr(args, "expression", None):
         raise InvalidInput(f"the construction {key!r} has a fixed activation; drop --activation/--expression")
-    if getattr(args, "bias", None) is not None:
-        if "bias" not in params:
-            raise InvalidInput(f"the construction {key!r} takes no --bias")
-        kwargs["bias"] = _constant(args.bias, "--bias")
-    for extra in ("beta",):
+    for extra in ("bias", "beta"):
         if getattr(args, extra, None) is not None:
             if extra not in params:
                 raise InvalidInput(f"the construction {key!r} takes no --{extra}")
             kwargs[extra] = _constant(getattr(args, extra), f"--{extra}")
     return func(**kwargs)
-
-
-def _add_construction_options(p: argparse.ArgumentParser, default_activation: str) -> None:
-    p.add_argument("construction", help="construction name (see 'symnet constructions'), e.g. multiplication-gate")
-    act = p.add_mutually_exclusive_group()
-    act.add_argument("--activation", metavar="NAME",
-                     help=f"activation from the catalogue (see 'symnet activations'); default {default_activation}")
-    act.add_argument("--expression", metavar="FORMULA",
-                     help="activation formula in x, e.g. 'log(1 + exp(x))' (whitelist parser, never eval)")
-    p.add_argument("--bias", metavar="B", help="hidden bias (operating point), e.g. 1 or 'log(2 + sqrt(3))'")
-    p.add_argument("--n", type=_positive_int, metavar="N", help="number of inputs (shallow-product, deep-product)")
-    p.add_argument("--k", type=_positive_int, metavar="K", help="number of bits (binary-product)")
-    p.add_argument("--exponents", type=_exponents, metavar="R1,R2,...", help="exponents of a monomial, e.g. 2,1")
-    p.add_argument("--beta", metavar="BETA", help="steepness of binary-product's sigmoid")
-    p.add_argument("--target", metavar="POLYNOMIAL", help="the polynomial (polynomial), e.g. 'x**2 - 2*x*y + 3'")
-    p.add_argument("--variables", type=_names, metavar="X,Y,...", help="its variables, in order (polynomial)")
-    p.add_argument("--m", type=_positive_int, metavar="M", help="the depth parameter (yarotsky-square)")
 
 
 # -- commands ------------------------------------------------------------------------------------------
@@ -304,6 +287,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if proc.returncode == 0 else (EXIT_USAGE if proc.returncode == 2 else EXIT_FAILED)
 
 
+def _rechecked(result: Any, what: str) -> bool:
+    """Run ``result.check()`` (the independent re-check of a certificate) and say how it went."""
+    try:
+        result.check()
+    except CertificateError as err:
+        print(f"symnet: certificate re-check FAILED: {err}", file=sys.stderr)
+        return False
+    print(f"{what} re-checked independently: OK")
+    return True
+
+
 def _cmd_lower_bound(args: argparse.Namespace) -> int:
     from symnet import lower_bounds
 
@@ -319,12 +313,8 @@ def _cmd_lower_bound(args: argparse.Namespace) -> int:
     result = minimal_width(target, model=args.model, activation=activation, time_limit=args.time_limit,
                            progress=progress)
     print(result)
-    try:
-        result.check()
-    except CertificateError as err:
-        print(f"symnet: certificate re-check FAILED: {err}", file=sys.stderr)
+    if not _rechecked(result, "certificates"):
         return EXIT_FAILED
-    print("certificates re-checked independently: OK")
     if result.status == "unknown":
         print("symnet: the minimal width was not decided (see the notes above)", file=sys.stderr)
         return EXIT_FAILED
@@ -346,13 +336,7 @@ def _cmd_certify(args: argparse.Namespace) -> int:
         print(f"symnet: could not certify: {err}", file=sys.stderr)
         return EXIT_FAILED
     print(certificate)
-    try:
-        certificate.check()
-    except CertificateError as err:
-        print(f"symnet: certificate re-check FAILED: {err}", file=sys.stderr)
-        return EXIT_FAILED
-    print("certificate re-checked independently: OK")
-    return EXIT_OK
+    return EXIT_OK if _rechecked(certificate, "certificate") else EXIT_FAILED
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
@@ -376,7 +360,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         figure = numeric.plot_error_map(construction, box, scale=_constant(args.scale, "--scale"))
         summary = f"error map at lam = {args.scale}"
     else:
-        scales = [_constant(s, "a scale") for s in args.scales.split(",") if s.strip()]
+        scales = [_constant(s, "a scale") for s in _items(args.scales)]
         if len(scales) < 2:
             raise InvalidInput("--scales needs at least two values of lam, e.g. 0.1,0.05,0.025")
         result = numeric.sweep(construction, scales, points=args.points)
@@ -398,7 +382,161 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(run '{self.prog} --help' for help)\n")
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Wraps a paragraph (a description) but keeps text with line breaks (the examples) as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+#: adds arguments to a (sub-)parser
+Arguments = Callable[[argparse.ArgumentParser], Any]
+
+
+def _option(*flags: str, **settings: Any) -> Arguments:
+    """One ``add_argument(*flags, **settings)``, to be applied to a parser later."""
+    return lambda parser: parser.add_argument(*flags, **settings)
+
+
+def _activation_options(default: str) -> Arguments:
+    """``--activation NAME | --expression FORMULA`` (one of them, or neither: ``default``)."""
+
+    def add(parser: argparse.ArgumentParser) -> None:
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument("--activation", metavar="NAME",
+                           help=f"activation from the catalogue (see 'symnet activations'); default {default}")
+        group.add_argument("--expression", metavar="FORMULA",
+                           help="activation formula in x, e.g. 'log(1 + exp(x))' (whitelist parser, never eval)")
+
+    return add
+
+
+def _construction_options(default_activation: str) -> tuple[Arguments, ...]:
+    """The construction and the options :func:`build_construction` reads."""
+    return (
+        _option("construction", help="construction name (see 'symnet constructions'), e.g. multiplication-gate"),
+        _activation_options(default_activation),
+        _option("--bias", metavar="B", help="hidden bias (operating point), e.g. 1 or 'log(2 + sqrt(3))'"),
+        _option("--n", type=_positive_int, metavar="N", help="number of inputs (shallow-product, deep-product)"),
+        _option("--k", type=_positive_int, metavar="K", help="number of bits (binary-product)"),
+        _option("--exponents", type=_exponents, metavar="R1,R2,...", help="exponents of a monomial, e.g. 2,1"),
+        _option("--beta", metavar="BETA", help="steepness of binary-product's sigmoid"),
+        _option("--target", metavar="POLYNOMIAL", help="the polynomial (polynomial), e.g. 'x**2 - 2*x*y + 3'"),
+        _option("--variables", type=_names, metavar="X,Y,...", help="its variables, in order (polynomial)"),
+        _option("--m", type=_positive_int, metavar="M", help="the depth parameter (yarotsky-square)"),
+    )
+
+
+_FORCE = _option("--force", action="store_true", help="overwrite FILE if it exists")
+
+
+@dataclass(frozen=True)
+class _Command:
+    """One sub-command: its handler, help texts, examples and arguments."""
+
+    name: str
+    func: Callable[[argparse.Namespace], int]
+    help: str
+    description: str | None = None
+    examples: tuple[str, ...] = ()
+    arguments: tuple[Arguments, ...] = ()
+
+    def add_to(self, commands: Any) -> argparse.ArgumentParser:
+        epilog = "\n".join(["Examples:", *self.examples]) if self.examples else None
+        parser = commands.add_parser(self.name, help=self.help, description=self.description, epilog=epilog,
+                                     formatter_class=_HelpFormatter)
+        for add in self.arguments:
+            add(parser)
+        parser.set_defaults(func=self.func)
+        return parser
+
+
+_COMMANDS = (
+    _Command("activations", _cmd_activations, "list the catalogue of activations"),
+    _Command("constructions", _cmd_constructions, "list the constructions 'derive', 'certify' and 'plot' accept"),
+    _Command(
+        "derive", _cmd_derive, "write the derivation of a construction's exact error series as LaTeX",
+        description="Derive a construction's exact error series step by step and print it as LaTeX (an amsmath "
+        "fragment, or with --standalone a complete document for pdflatex).",
+        examples=("  symnet derive multiplication-gate --order 4",
+                  "  symnet derive multiplication-gate --activation softplus --order 4 -o gate.tex --standalone",
+                  "  symnet derive monomial --exponents 2,1 --expression 'log(1 + exp(x))' --order 2"),
+        arguments=(
+            *_construction_options("generic"),
+            _option("--order", type=_order, required=True, metavar="K", help="exact through lam^K"),
+            _option("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)"),
+            _option("--standalone", action="store_true", help="a complete LaTeX document (default: a fragment)"),
+            _option("--text", action="store_true", help="plain text instead of LaTeX"),
+            _FORCE,
+        )),
+    _Command(
+        "check", _cmd_check, "run a proofs/ script (or all of them) and print its verdict table",
+        description="Run one of the proofs/ scripts of the repository, or 'all' (proofs/run_all.py). Each "
+        "checks its claims by two independent routes; the exit status is 1 if a check fails.",
+        arguments=(
+            _option("proof", nargs="?", help="proof name (see --list) or 'all'"),
+            _option("--list", action="store_true", help="list the proofs"),
+            _option("--latex", metavar="FILE", help="also write the proof's derivation to FILE"),
+            _FORCE,
+        )),
+    _Command(
+        "lower-bound", _cmd_lower_bound,
+        "the minimal width of one hidden layer for a product or monomial, with a certificate",
+        description="Decide the minimal single-hidden-layer width for x_1...x_n (--n) or a monomial "
+        "(--exponents) in a model, with certificates that are re-checked independently (MATH.md sec. 3-4). "
+        "Exit status 1 if the width could not be decided.",
+        examples=("  symnet lower-bound --n 2", "  symnet lower-bound --n 2 --model output-bias",
+                  "  symnet lower-bound --n 2 --activation square      # the hypotheses fail: 2 neurons",
+                  "  symnet lower-bound --exponents 2,1 --activation exp"),
+        arguments=(
+            _option("--n", type=_positive_int, metavar="N", help="the product x_1...x_n"),
+            _option("--exponents", type=_exponents, metavar="R1,R2,...", help="the monomial x^r"),
+            _option("--model", default="bias-free", metavar="M",
+                    help="bias-free (the theorem's model; default), output-bias, or biased"),
+            _activation_options("generic"),
+            _option("--time-limit", type=float, default=60.0, metavar="SECONDS",
+                    help="time limit of each Groebner computation (default 60)"),
+            _option("--verbose", action="store_true", help="report progress on stderr"),
+        )),
+    _Command(
+        "certify", _cmd_certify, "prove sup |N - target| <= eps on a box (interval arithmetic)",
+        description="Prove rigorously (arb ball arithmetic) that the construction is within eps of its target on "
+        "a box, choosing lam unless --scale is given; the certificate is re-checked independently.",
+        examples=("  symnet certify multiplication-gate --activation softplus --box 1 --eps 1e-6",
+                  "  symnet certify square-gate --activation tanh --bias 1 --box=-2:2 --eps 1e-4",
+                  "A value starting with '-' is fine: --box -1:1 and --box=-1:1 both work."),
+        arguments=(
+            *_construction_options("softplus"),
+            _option("--box", required=True, metavar="BOX",
+                    help="R (the box [-R, R]^n), LOW:HIGH (every input), or LOW:HIGH,LOW:HIGH,... (one per input)"),
+            _option("--eps", required=True, metavar="EPS", help="the tolerance, e.g. 1e-6"),
+            _option("--scale", metavar="LAM", help="use this lam instead of searching for one"),
+        )),
+    _Command(
+        "plot", _cmd_plot, "plot the measured error against lam with the predicted slope (or an error map)",
+        description="Measure max |N_lam - target| at several scales and plot it (log-log) against the exact "
+        "leading term of the series; or, with --kind map, draw N_lam - target over a 2-d box.",
+        examples=("  symnet plot multiplication-gate --activation softplus -o sweep.png",
+                  "  symnet plot multiplication-gate --kind map --box 1 --scale 0.1 -o map.svg"),
+        arguments=(
+            *_construction_options("softplus"),
+            _option("--kind", choices=("sweep", "map"), default="sweep",
+                    help="sweep: max error against lam, log-log (default); map: the error over a 2-d box"),
+            _option("--box", metavar="BOX", help="for --kind map: R, LOW:HIGH, or LOW:HIGH,LOW:HIGH"),
+            _option("--scale", metavar="LAM", help="for --kind map: the lam to draw"),
+            _option("--scales", default="0.2,0.1,0.05,0.025,0.0125", metavar="L1,L2,...",
+                    help="values of lam (default 0.2,0.1,0.05,0.025,0.0125)"),
+            _option("--points", type=_positive_int, default=64, metavar="N", help="sample points (default 64)"),
+            _option("-o", "--output", required=True, metavar="FILE", help="image file (.png, .pdf, .svg)"),
+            _FORCE,
+        )),
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The ``symnet`` argument parser, one sub-parser per entry of the command table."""
     parser = _Parser(
         prog="symnet",
         description="Exact error series, certified lower bounds and rigorous numerics for the "
@@ -406,94 +544,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 ok, 1 a check failed, 2 usage or input error, 3 not available here.",
     )
     parser.add_argument("--version", action="version", version=f"symnet {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    p = sub.add_parser("activations", help="list the catalogue of activations")
-    p.set_defaults(func=_cmd_activations)
-
-    p = sub.add_parser("constructions", help="list the constructions 'derive', 'certify' and 'plot' accept")
-    p.set_defaults(func=_cmd_constructions)
-
-    p = sub.add_parser(
-        "derive", help="write the derivation of a construction's exact error series as LaTeX",
-        description="Derive a construction's exact error series step by step and print it as LaTeX (an amsmath "
-        "fragment, or with --standalone a complete document for pdflatex).",
-        epilog="Examples:\n  symnet derive multiplication-gate --order 4\n"
-        "  symnet derive multiplication-gate --activation softplus --order 4 -o gate.tex --standalone\n"
-        "  symnet derive monomial --exponents 2,1 --expression 'log(1 + exp(x))' --order 2",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_construction_options(p, "generic")
-    p.add_argument("--order", type=_order, required=True, metavar="K", help="exact through lam^K")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
-    p.add_argument("--standalone", action="store_true", help="a complete LaTeX document (default: a fragment)")
-    p.add_argument("--text", action="store_true", help="plain text instead of LaTeX")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    p.set_defaults(func=_cmd_derive)
-
-    p = sub.add_parser(
-        "check", help="run a proofs/ script (or all of them) and print its verdict table",
-        description="Run one of the proofs/ scripts of the repository, or 'all' (proofs/run_all.py). Each "
-        "checks its claims by two independent routes; the exit status is 1 if a check fails.")
-    p.add_argument("proof", nargs="?", help="proof name (see --list) or 'all'")
-    p.add_argument("--list", action="store_true", help="list the proofs")
-    p.add_argument("--latex", metavar="FILE", help="also write the proof's derivation to FILE")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    p.set_defaults(func=_cmd_check)
-
-    p = sub.add_parser(
-        "lower-bound", help="the minimal width of one hidden layer for a product or monomial, with a certificate",
-        description="Decide the minimal single-hidden-layer width for x_1...x_n (--n) or a monomial "
-        "(--exponents) in a model, with certificates that are re-checked independently (MATH.md sec. 3-4). "
-        "Exit status 1 if the width could not be decided.",
-        epilog="Examples:\n  symnet lower-bound --n 2\n  symnet lower-bound --n 2 --model output-bias\n"
-        "  symnet lower-bound --n 2 --activation square      # the hypotheses fail: 2 neurons\n"
-        "  symnet lower-bound --exponents 2,1 --activation exp",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--n", type=_positive_int, metavar="N", help="the product x_1...x_n")
-    p.add_argument("--exponents", type=_exponents, metavar="R1,R2,...", help="the monomial x^r")
-    p.add_argument("--model", default="bias-free", metavar="M",
-                   help="bias-free (the theorem's model; default), output-bias, or biased")
-    act = p.add_mutually_exclusive_group()
-    act.add_argument("--activation", metavar="NAME", help="activation (default: generic)")
-    act.add_argument("--expression", metavar="FORMULA", help="activation formula in x (whitelist parser)")
-    p.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
-                   help="time limit of each Groebner computation (default 60)")
-    p.add_argument("--verbose", action="store_true", help="report progress on stderr")
-    p.set_defaults(func=_cmd_lower_bound)
-
-    p = sub.add_parser(
-        "certify", help="prove sup |N - target| <= eps on a box (interval arithmetic)",
-        description="Prove rigorously (arb ball arithmetic) that the construction is within eps of its target on "
-        "a box, choosing lam unless --scale is given; the certificate is re-checked independently.",
-        epilog="Examples:\n  symnet certify multiplication-gate --activation softplus --box 1 --eps 1e-6\n"
-        "  symnet certify square-gate --activation tanh --bias 1 --box=-2:2 --eps 1e-4\n"
-        "A value starting with '-' is fine: --box -1:1 and --box=-1:1 both work.",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_construction_options(p, "softplus")
-    p.add_argument("--box", required=True, metavar="BOX",
-                   help="R (the box [-R, R]^n), LOW:HIGH (every input), or LOW:HIGH,LOW:HIGH,... (one per input)")
-    p.add_argument("--eps", required=True, metavar="EPS", help="the tolerance, e.g. 1e-6")
-    p.add_argument("--scale", metavar="LAM", help="use this lam instead of searching for one")
-    p.set_defaults(func=_cmd_certify)
-
-    p = sub.add_parser(
-        "plot", help="plot the measured error against lam with the predicted slope (or an error map)",
-        description="Measure max |N_lam - target| at several scales and plot it (log-log) against the exact "
-        "leading term of the series; or, with --kind map, draw N_lam - target over a 2-d box.",
-        epilog="Examples:\n  symnet plot multiplication-gate --activation softplus -o sweep.png\n"
-        "  symnet plot multiplication-gate --kind map --box 1 --scale 0.1 -o map.svg",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_construction_options(p, "softplus")
-    p.add_argument("--kind", choices=("sweep", "map"), default="sweep",
-                   help="sweep: max error against lam, log-log (default); map: the error over a 2-d box")
-    p.add_argument("--box", metavar="BOX", help="for --kind map: R, LOW:HIGH, or LOW:HIGH,LOW:HIGH")
-    p.add_argument("--scale", metavar="LAM", help="for --kind map: the lam to draw")
-    p.add_argument("--scales", default="0.2,0.1,0.05,0.025,0.0125", metavar="L1,L2,...",
-                   help="values of lam (default 0.2,0.1,0.05,0.025,0.0125)")
-    p.add_argument("--points", type=_positive_int, default=64, metavar="N", help="sample points (default 64)")
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help="image file (.png, .pdf, .svg)")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    p.set_defaults(func=_cmd_plot)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for command in _COMMANDS:
+        command.add_to(commands)
     return parser
 
 
@@ -519,8 +572,25 @@ def _attach_negative_values(argv: Sequence[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line on ``argv`` (default ``sys.argv[1:]``) and return the exit status.
+
+    It never raises :class:`SystemExit`: ``--help`` and ``--version`` return 0, an argparse usage
+    error (unknown command, bad option or value, missing argument) prints argparse's message on
+    stderr and returns 2; the console script and ``python -m symnet`` pass the status to
+    :func:`sys.exit`.
+
+    Examples
+    --------
+    >>> from symnet.cli import main
+    >>> main(["constructions"]) == 0  # doctest: +ELLIPSIS
+    multiplication-gate ...
+    True
+    """
     parser = build_parser()
-    args = parser.parse_args(_attach_negative_values(sys.argv[1:] if argv is None else argv))
+    try:
+        args = parser.parse_args(_attach_negative_values(sys.argv[1:] if argv is None else argv))
+    except SystemExit as stop:  # argparse has printed the help, the version or the usage error
+        return EXIT_OK if stop.code is None else stop.code if isinstance(stop.code, int) else EXIT_USAGE
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE

@@ -100,12 +100,20 @@ def test_check_runs_a_proof_script():
     assert "verified" in proc.stdout and "routes agree" in proc.stdout
 
 
-def test_installed_console_script_if_present():
+@pytest.mark.parametrize("args, status, stream, text", [
+    (("--version",), 0, "stdout", "symnet "),
+    (("nope",), 2, "stderr", "invalid choice: 'nope'"),
+    (("derive", "multiplication-gate"), 2, "stderr", "required: --order"),
+    (("derive", "multiplication-gate", "--activation", "softmax", "--order", "2"), 2, "stderr",
+     "unknown activation 'softmax'"),
+])
+def test_installed_console_script_exit_status(args, status, stream, text):
     exe = Path(sys.executable).with_name("symnet")
     if not exe.exists():
         pytest.skip("the 'symnet' console script is not installed in this environment")
-    proc = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0 and proc.stdout.startswith("symnet ")
+    proc = subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == status, proc.stderr
+    assert text in getattr(proc, stream) and "Traceback" not in proc.stderr
 
 
 # -- in-process: the error paths ----------------------------------------------------------------------------
@@ -145,20 +153,47 @@ def test_user_errors(capsys, args, message):
     assert message in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("args", [
-    ("derive", "multiplication-gate"),                 # --order missing
-    ("derive", "multiplication-gate", "--order", "-1"),
-    ("derive", "multiplication-gate", "--order", "two"),
-    ("derive", "multiplication-gate", "--activation", "tanh", "--expression", "x", "--order", "1"),
-    ("nonsense",),
-    ("derive", "monomial", "--exponents", "2,-1", "--order", "2"),
+@pytest.mark.parametrize("args, message", [
+    (("derive", "multiplication-gate"), "the following arguments are required: --order"),
+    (("derive", "multiplication-gate", "--order", "-1"),
+     "argument --order: expected a non-negative integer order, got '-1'"),
+    (("derive", "multiplication-gate", "--order", "two"),
+     "argument --order: expected a non-negative integer order, got 'two'"),
+    (("derive", "shallow-product", "--n", "0", "--order", "1"), "argument --n: expected a positive integer, got '0'"),
+    (("derive", "multiplication-gate", "--activation", "tanh", "--expression", "x", "--order", "1"),
+     "argument --expression: not allowed with argument --activation"),
+    (("lower-bound", "--activation", "tanh", "--expression", "x"),
+     "argument --expression: not allowed with argument --activation"),
+    (("nonsense",), "argument COMMAND: invalid choice: 'nonsense'"),
+    (("derive", "monomial", "--exponents", "2,-1", "--order", "2"),
+     "argument --exponents: expected non-negative exponents such as 2,1, got '2,-1'"),
+    (("activations", "--nope"), "unrecognized arguments: --nope"),
+    (("plot", "multiplication-gate", "--kind", "bars", "-o", "x.png"), "argument --kind: invalid choice: 'bars'"),
+    (("certify", "multiplication-gate", "--box", "1"), "the following arguments are required: --eps"),
 ])
-def test_argparse_errors_exit_2_without_traceback(capsys, args):
-    with pytest.raises(SystemExit) as exc:
-        main(list(args))
-    assert exc.value.code == 2
-    err = capsys.readouterr().err
-    assert "error:" in err and "Traceback" not in err
+def test_argparse_errors_return_2_without_traceback(capsys, args, message):
+    code, out, err = call(capsys, *args)  # returns: no SystemExit escapes main()
+    assert code == 2 and out == ""
+    assert message in err and "usage: symnet" in err and "--help' for help" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("args, shown", [
+    (("--help",), "usage: symnet [-h] [--version] COMMAND"),
+    (("-h",), "usage: symnet [-h] [--version] COMMAND"),
+    (("derive", "--help"), "--order K"),
+    (("certify", "-h"), "A value starting with '-' is fine"),
+    (("lower-bound", "--help"), "--time-limit SECONDS"),
+])
+def test_help_returns_0(capsys, args, shown):
+    code, out, err = call(capsys, *args)
+    assert code == 0 and shown in out and err == ""
+
+
+def test_help_wraps_descriptions_and_keeps_examples(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = call(capsys, "derive", "--help")
+    assert code == 0 and max(map(len, out.splitlines())) <= 100  # the description is wrapped
+    assert "Examples:\n  symnet derive multiplication-gate --order 4\n" in out  # examples line by line
 
 
 def test_no_command_prints_help(capsys):
@@ -224,6 +259,30 @@ def test_certify(capsys):
                           "--eps", "1e-4")
     assert code == 0, err
     assert "re-checked independently: OK" in out
+
+
+def test_certify_reports_a_failed_recheck(capsys, monkeypatch):
+    from symnet import numeric
+    from symnet.errors import CertificateError
+
+    class Tampered:
+        def __str__(self):
+            return "a certificate"
+
+        def check(self):
+            raise CertificateError("the bound does not hold")
+
+    monkeypatch.setattr(numeric, "certify", lambda *args, **kwargs: Tampered())
+    code, out, err = call(capsys, "certify", "square-gate", "--box", "1", "--eps", "1e-3")
+    assert code == 1 and out == "a certificate\n"
+    assert err == "symnet: certificate re-check FAILED: the bound does not hold\n"
+
+
+@pytest.mark.parametrize("option", ["--bias", "--beta"])
+def test_options_a_construction_does_not_take(capsys, option):
+    code, out, err = call(capsys, "derive", "yarotsky-square", "--m", "1", option, "1", "--order", "1")
+    assert code == 2 and out == ""
+    assert err == f"symnet: error: the construction 'yarotsky-square' takes no {option}\n"
 
 
 def test_plot_writes_an_image_and_refuses_to_overwrite(capsys, tmp_path):
