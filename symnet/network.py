@@ -37,6 +37,7 @@ import sympy as sp
 from symnet.activations import Activation
 from symnet.activations import get as get_activation
 from symnet.activations._activation import check_dps, exact_number, mpmath_number
+from symnet.activations._jets import is_zero as is_zero_number
 from symnet.errors import InvalidInput, ShapeError
 
 __all__ = ["Layer", "Network", "input_symbols"]
@@ -123,6 +124,20 @@ def _vector(value: Any, size: int, what: str) -> sp.ImmutableMatrix:
         raise ShapeError(f"{what} has {len(items)} entries, expected {size}")
     return sp.ImmutableMatrix([_exact_entry(v, f"{what}[{i}]") for i, v in enumerate(items)])
 
+
+
+def _is_exact_zero(value: sp.Expr) -> bool:
+    """True if a weight or bias is exactly 0, also when written unsimplified (rationals are
+    decided at once; other numbers by the exact test of the activations' jets; expressions with
+    symbols such as lam by sympy's simplification)."""
+    if value.is_Rational:
+        return value == 0
+    if value.is_number:
+        return is_zero_number(value)
+    known = value.is_zero
+    if known is not None:
+        return bool(known)
+    return sp.simplify(value) == 0
 
 @dataclass(frozen=True)
 class Layer:
@@ -273,8 +288,19 @@ class Network:
 
     @property
     def synapses(self) -> int:
-        """N_s: the number of nonzero weights (biases excluded)."""
-        return sum(sum(1 for v in layer.weights if v != 0) for layer in self.layers)
+        """N_s: the number of nonzero weights (biases excluded).
+
+        A weight counts unless it is exactly zero, also when written unsimplified:
+
+        >>> import sympy as sp
+        >>> from symnet.network import Network
+        >>> w = (1 + sp.sqrt(2)) * (sp.sqrt(2) - 1) - 1  # = 0
+        >>> Network.single_hidden_layer([[1, w]], [1], "square").synapses
+        2
+        """
+        distinct = {v for layer in self.layers for v in layer.weights}
+        zero = {v: _is_exact_zero(v) for v in distinct}
+        return sum(sum(1 for v in layer.weights if not zero[v]) for layer in self.layers)
 
     @property
     def depth(self) -> int:
@@ -288,7 +314,7 @@ class Network:
     @property
     def is_bias_free(self) -> bool:
         """True if every hidden and output bias is zero (the model of the lower bound)."""
-        return all(v == 0 for layer in self.layers for v in layer.bias)
+        return all(_is_exact_zero(v) for layer in self.layers for v in layer.bias)
 
     @property
     def free_symbols(self) -> frozenset[sp.Symbol]:

@@ -377,3 +377,17 @@ def test_input_symbols():
     for bad in (0, -1, 2.0, True, "3"):
         with pytest.raises(InvalidInput, match="positive int"):
             input_symbols(bad)
+
+
+def test_synapses_and_bias_freedom_see_through_unsimplified_zeros():
+    # (1 + sqrt 2)(sqrt 2 - 1) - 1 = 2 - 1 - 1 = 0 by hand, but sympy keeps the product unexpanded;
+    # lam times it and sin^2 + cos^2 - 1 are zero too. Counts by hand: the nonzero weights only.
+    lam = sp.Symbol("lam", positive=True)
+    t = sp.Symbol("t", real=True)
+    zero = (1 + sp.sqrt(2)) * (sp.sqrt(2) - 1) - 1
+    assert zero != 0  # sympy's structural comparison does not see it
+    net = Network.single_hidden_layer([[1, zero], [lam * zero, lam]], [zero, 3], "square",
+                                      hidden_bias=[lam * zero, sp.sin(t) ** 2 + sp.cos(t) ** 2 - 1])
+    assert net.synapses == 3
+    assert net.is_bias_free
+    assert not Network.single_hidden_layer([[1, 1]], [1], "square", hidden_bias=[zero + lam]).is_bias_free
