@@ -80,9 +80,9 @@ import sympy as sp
 from symnet._validation import nonnegative_int, positive_int
 from symnet.activations import Activation
 from symnet.activations import get as get_activation
-from symnet.constructions._base import LAM, Construction, Hypothesis
+from symnet.constructions._base import LAM, Construction, one_hidden_layer
 from symnet.constructions._bias import operating_point
-from symnet.constructions.monomial import parse_exponents
+from symnet.constructions.monomial import monomial_target, parse_exponents
 from symnet.errors import HypothesisError, InvalidInput
 from symnet.lower_bounds import check_model
 from symnet.network import Network, input_symbols
@@ -265,20 +265,9 @@ def forward_difference(
             weights.append(coeff * norm)
         return Network.single_hidden_layer(rows, weights, act, output_bias=constant if model == "output-bias" else None)
 
-    target = sp.Mul(*[v**ri for v, ri in zip(xs, r, strict=True)])
-    hyp = Hypothesis(op.statement.replace("(b)", "(0)"), None if act.is_generic else True, op.derivative,
-                     source=SOURCE_DIFFERENCE)
-    return Construction(
-        name=name,
-        target=target,
-        variables=xs,
-        scale=LAM,
-        activation=act,
-        hypotheses=(hyp,),
-        source=SOURCE_DIFFERENCE,
-        hidden_neurons=width,
-        depth=1,
-        build=build,
+    return one_hidden_layer(
+        op, hypothesis_source=SOURCE_DIFFERENCE, name=name, target=monomial_target(xs, r), variables=xs,
+        source=SOURCE_DIFFERENCE, hidden_neurons=width, build=build,
         notes=(f"model {model}; error O(lam) (sigma^(N+1)(0) term), Taylor agreement through degree {n_deg}",),
         parameters={"exponents": r, "model": model},
     )

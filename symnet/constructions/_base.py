@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -12,7 +12,10 @@ from symnet.activations import Activation
 from symnet.errors import TooLargeError
 from symnet.network import Network
 
-__all__ = ["LAM", "MAX_EXPLICIT_NEURONS", "Construction", "Hypothesis"]
+if TYPE_CHECKING:
+    from symnet.constructions._bias import OperatingPoint
+
+__all__ = ["LAM", "MAX_EXPLICIT_NEURONS", "Construction", "Hypothesis", "one_hidden_layer"]
 
 #: The input scale lam of MATH.md section 0 (inputs are multiplied by lam; lam -> 0 is exact).
 LAM = sp.Symbol("lam", positive=True)
@@ -81,6 +84,11 @@ class Construction:
     closed_form : callable or None
         ``closed_form(order)`` returns ``{power: coefficient}``, the exact terms of
         (network - target) in powers of lam through ``order``, when the mathematics gives one.
+    operating_points : Mapping of str to OperatingPoint
+        The record of each hidden bias the construction chose or was given, keyed like its
+        parameter (``"bias"``, ``"copy_bias"``): value, derivative condition and its value, how
+        it was chosen and which biases were rejected (:mod:`symnet.constructions._bias`). The
+        bias notes and the derivative hypotheses are built from these records.
     """
 
     name: str
@@ -96,6 +104,7 @@ class Construction:
     notes: tuple[str, ...] = ()
     parameters: Mapping[str, Any] = field(default_factory=dict)
     closed_form: Callable[[int], dict[int, sp.Expr]] | None = field(default=None, repr=False)
+    operating_points: Mapping[str, OperatingPoint] = field(default_factory=dict, repr=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -127,3 +136,18 @@ class Construction:
         return (f"{self.name}: approximates {self.target} with {self.hidden_neurons} hidden neurons "
                 f"in {self.depth} hidden layer(s), activation {self.activation.name}; hypotheses: {hyp}; "
                 f"source: {self.source}")
+
+
+def one_hidden_layer(point: OperatingPoint, *, hypothesis_source: str, parameters: Mapping[str, Any] | None = None,
+                     **fields: Any) -> Construction:
+    """A one-hidden-layer :class:`Construction` whose common hidden bias is the operating point ``point``.
+
+    Sets what follows from the point: the activation, the hypothesis sigma^(k)(b) != 0 stated at
+    the bias used (:meth:`~symnet.constructions._bias.OperatingPoint.hypothesis`, with source
+    ``hypothesis_source``), ``parameters["bias"]``, ``operating_points["bias"]``, the scale
+    :data:`LAM` and depth 1. ``fields`` are the other :class:`Construction` fields.
+    """
+    return Construction(scale=LAM, depth=1, activation=point.activation,
+                        hypotheses=(point.hypothesis(hypothesis_source),),
+                        parameters={**(parameters or {}), "bias": point.bias}, operating_points={"bias": point},
+                        **fields)

@@ -1,9 +1,30 @@
 """Choosing and checking the operating point b where a construction needs sigma^(k)(b) != 0.
 
-Several constructions divide by a derivative of the activation at the hidden bias (the monomial
-construction of ``MATH.md`` section 4 by sigma^(N)(b)). This module decides, exactly, whether
+Several constructions divide by a derivative of the activation at the hidden bias (the gates of
+``MATH.md`` section 1 by sigma''(b) or sigma'(b), the 2^n formula of section 2 by sigma^(n)(b),
+the monomial construction of section 4 by sigma^(N)(b)). This module decides, exactly, whether
 that derivative vanishes, picks a bias where it does not when the caller leaves the bias open,
 and raises :class:`~symnet.errors.HypothesisError` when the caller forces a bias where it does.
+
+The choice is data, not prose: :func:`operating_point` returns an :class:`OperatingPoint` that
+records the bias, the derivative order k and the value sigma^(k)(b), how the bias was obtained
+(:data:`HOW`), the biases tried and rejected (:class:`Rejection`: derivative zero, or sigma not
+smooth there) and, for a preferred bias, why it is preferred (:class:`PreferredBias`).
+Constructions carry the record (``Construction.operating_points``) and derive from it their
+hypothesis (:meth:`OperatingPoint.hypothesis`, stated at the bias actually used) and the note on
+the choice (:attr:`OperatingPoint.note`).
+
+Examples
+--------
+>>> from symnet.activations import get
+>>> from symnet.constructions._bias import operating_point
+>>> op = operating_point(get("sigmoid"), 2, who="example", prefer=True)
+>>> op.how, op.bias, op.derivative, [str(r) for r in op.rejected]
+('preferred', log(sqrt(3) + 2), -sqrt(3)/18, ['0 (derivative 0)'])
+>>> op.statement, op.moved_off_zero
+("sigma''(log(sqrt(3) + 2)) != 0", True)
+>>> operating_point(get("sigmoid"), 2, who="example").bias  # the first candidate
+log(2)
 """
 
 from __future__ import annotations
@@ -13,15 +34,20 @@ from typing import Any
 
 import sympy as sp
 
-from symnet.activations import Activation
+from symnet.activations import Activation, get
 from symnet.activations._activation import exact_number
 from symnet.activations._jets import is_zero
+from symnet.constructions._base import Hypothesis
 from symnet.errors import HypothesisError, NotSmoothError
 
-__all__ = ["BIAS_SYMBOL", "CANDIDATE_BIASES", "OperatingPoint", "operating_point"]
+__all__ = ["BIAS_SYMBOL", "CANDIDATE_BIASES", "COPY_BIAS_SYMBOL", "HOW", "PREFERRED_BIASES", "OperatingPoint",
+           "PreferredBias", "Rejection", "derivative_name", "nonzero_condition", "operating_point"]
 
 #: The bias symbol used with the generic activation (derivatives print as sigma^(k)(b)).
 BIAS_SYMBOL = sp.Symbol("b", real=True)
+
+#: The copy neurons' bias b_c for the generic activation (distinct from the product gates' b).
+COPY_BIAS_SYMBOL = sp.Symbol("b_c", real=True)
 
 #: Biases tried, in order, when the caller gives none and sigma^(k)(0) = 0 (or does not exist).
 #: ln 2 comes first: e^b = 2 is rational there, so the derivatives of the exponential family
@@ -29,26 +55,141 @@ BIAS_SYMBOL = sp.Symbol("b", real=True)
 #: functions of e, and the sigmoid's 10th derivative takes a minute to canonicalise).
 CANDIDATE_BIASES = (sp.log(2), -sp.log(2), *(sp.Rational(v) for v in ("1", "-1", "1/2", "-1/2", "2", "-2")))
 
+#: How the bias of an :class:`OperatingPoint` was obtained: the generic activation's symbol
+#: ``b``; given by the caller; 0 (the bias-free layer, sigma^(k)(0) != 0); the first of
+#: :data:`CANDIDATE_BIASES` where sigma^(k) is nonzero; a :data:`PREFERRED_BIASES` entry.
+HOW = ("symbol", "given", "zero", "candidate", "preferred")
+
+
+@dataclass(frozen=True)
+class PreferredBias:
+    """A bias singled out by a property, used instead of the first candidate where sigma^(k)(0) = 0.
+
+    Attributes
+    ----------
+    value : sympy.Expr
+    label : str
+        How the value is written in prose (``"ln(2 + sqrt 3)"``).
+    reason : str
+        The property that singles it out (``"where |sigma''| is maximal"``).
+    """
+
+    value: sp.Expr
+    label: str
+    reason: str
+
+
+#: Biases maximising |sigma''| where sigma''(0) = 0 (MATH.md sec. 1): ln(2 + sqrt 3) for the
+#: logistic sigmoid, atanh(1/sqrt 3) = ln(2 + sqrt 3)/2 for tanh (sigma = (1 + tanh(x/2))/2).
+#: Used by :func:`operating_point` with ``prefer=True`` (the gates and the 2^n formula).
+PREFERRED_BIASES = {
+    ("sigmoid", 2): PreferredBias(sp.log(2 + sp.sqrt(3)), "ln(2 + sqrt 3)", "where |sigma''| is maximal"),
+    ("tanh", 2): PreferredBias(sp.atanh(sp.sqrt(3) / 3), "atanh(1/sqrt 3) = ln(2 + sqrt 3)/2",
+                               "where |sigma''| is maximal"),
+}
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A bias tried and rejected: ``reason`` is ``"derivative 0"`` or ``"not smooth"``."""
+
+    bias: sp.Expr
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.bias} ({self.reason})"
+
+
+def derivative_name(k: int) -> str:
+    """``sigma``, ``sigma'``, ..., ``sigma''''``, then ``sigma^(5)``, ... as MATH.md writes them."""
+    return "sigma" + "'" * k if k <= 4 else f"sigma^({k})"
+
+
+def nonzero_condition(k: int, at: Any) -> str:
+    """The condition ``sigma^(k)(at) != 0`` in the notation of :func:`derivative_name`."""
+    return f"{derivative_name(k)}({at}) != 0"
+
 
 @dataclass(frozen=True)
 class OperatingPoint:
-    """The chosen bias b and the derivative sigma^(k)(b) the construction divides by."""
+    """The bias b a construction uses, the derivative sigma^(k)(b) it divides by, and how b was chosen.
 
+    Attributes
+    ----------
+    activation : Activation
+    bias : sympy.Expr
+        b: an exact number, or a symbol for the generic activation.
+    order : int
+        k, the derivative order that must not vanish at b.
+    derivative : sympy.Expr
+        sigma^(k)(b) (nonzero for a concrete activation; a symbol for the generic one).
+    how : str
+        One of :data:`HOW`.
+    rejected : tuple of Rejection
+        The biases tried before b, in order (empty unless ``how`` is ``"candidate"`` or
+        ``"preferred"``).
+    preferred : PreferredBias or None
+        Why b was preferred (``how == "preferred"``).
+    """
+
+    activation: Activation
     bias: sp.Expr
     order: int
     derivative: sp.Expr
-    chosen: bool
-    note: str
+    how: str
+    rejected: tuple[Rejection, ...] = ()
+    preferred: PreferredBias | None = None
+
+    @property
+    def chosen(self) -> bool:
+        """True when symnet chose b (every ``how`` except ``"given"``)."""
+        return self.how != "given"
+
+    @property
+    def moved_off_zero(self) -> bool:
+        """True when symnet chose a nonzero b because sigma^(k) vanishes or does not exist at 0."""
+        return self.how in ("candidate", "preferred")
+
+    @property
+    def choice_notes(self) -> tuple[str, ...]:
+        """``(note,)`` when symnet moved b off 0 (a choice a construction's notes should show), else ``()``."""
+        return (self.note,) if self.moved_off_zero else ()
+
+    @property
+    def condition(self) -> str:
+        """The general condition, at the symbol b: ``sigma''(b) != 0``."""
+        return nonzero_condition(self.order, "b")
 
     @property
     def statement(self) -> str:
-        primes = {1: "'", 2: "''", 3: "'''", 4: "''''"}
-        name = f"sigma{primes[self.order]}" if self.order in primes else f"sigma^({self.order})"
-        return f"{name}(b) != 0"
+        """The condition at the bias used: ``sigma''(log(sqrt(3) + 2)) != 0``, ``sigma'(b_c) != 0``."""
+        return nonzero_condition(self.order, self.bias)
+
+    def hypothesis(self, source: str) -> Hypothesis:
+        """The construction's hypothesis sigma^(k)(b) != 0 at this b: holds (value sigma^(k)(b)) or assumed."""
+        return Hypothesis(self.statement, None if self.activation.is_generic else True, self.derivative, source)
+
+    @property
+    def note(self) -> str:
+        """The choice in words, built from the record."""
+        name, b, value = derivative_name(self.order), self.bias, self.derivative
+        if self.activation.is_generic:
+            return "generic activation: the result holds wherever the hypothesis holds"
+        if self.how == "given":
+            return f"bias b = {b} given by the caller"
+        if self.how == "zero":
+            return f"bias b = 0 (bias-free hidden layer): {name}(0) = {value}"
+        if self.how == "preferred":
+            assert self.preferred is not None
+            return (f"{name}(0) = 0 for {self.activation.name}, so a nonzero bias is mandatory: chose "
+                    f"b = {self.preferred.label}, {self.preferred.reason} ({name}(b) = {value}).")
+        tried = ", ".join(map(str, self.rejected))
+        return f"bias b = {b} chosen because {name} vanishes or does not exist at {tried}; {name}({b}) = {value}"
 
 
-def operating_point(activation: Activation, order: int, bias: Any = None, *, who: str) -> OperatingPoint:
-    """The bias b to use and sigma^(order)(b), which must not vanish.
+def operating_point(activation: Activation, order: int, bias: Any = None, *, who: str,
+                    prefer: bool = False) -> OperatingPoint:
+    """The bias b to use and sigma^(order)(b), which must not vanish, as an :class:`OperatingPoint`.
 
     Parameters
     ----------
@@ -57,10 +198,12 @@ def operating_point(activation: Activation, order: int, bias: Any = None, *, who
         The derivative order k that must be nonzero at b.
     bias : exact number, sympy symbol, or None
         None: the generic activation gets the symbol ``b``; a concrete activation gets 0 if
-        sigma^(k)(0) exists and is nonzero, else the first of :data:`CANDIDATE_BIASES` that
-        works (the note says which and why).
+        sigma^(k)(0) exists and is nonzero, else (with ``prefer``) its :data:`PREFERRED_BIASES`
+        entry when it has one, else the first of :data:`CANDIDATE_BIASES` that works.
     who : str
         The construction's name, for messages.
+    prefer : bool
+        Use :data:`PREFERRED_BIASES` where sigma^(k)(0) = 0 (the gates of MATH.md sec. 1).
 
     Raises
     ------
@@ -71,39 +214,40 @@ def operating_point(activation: Activation, order: int, bias: Any = None, *, who
     """
     if activation.is_generic:
         b = BIAS_SYMBOL if bias is None else exact_number(bias, f"{who}: bias", allow_symbols=True)
-        return OperatingPoint(b, order, activation.derivative(order, b), bias is None,
-                              "generic activation: the result holds wherever the hypothesis holds")
+        return OperatingPoint(activation, b, order, activation.derivative(order, b),
+                              "symbol" if bias is None else "given")
     if bias is not None:
         b = exact_number(bias, f"{who}: bias", allow_symbols=False)
         value = activation.derivative(order, b)
-        op = OperatingPoint(b, order, value, False, f"bias b = {b} given by the caller")
         if is_zero(value):
+            condition = nonzero_condition(order, "b")
             raise HypothesisError(
-                f"{who}: the hypothesis {op.statement} fails for activation {activation.name!r} at the "
+                f"{who}: the hypothesis {condition} fails for activation {activation.name!r} at the "
                 f"given bias b = {b} (sigma^({order})({b}) = 0), so the normalisation 1/sigma^({order})(b) "
                 "does not exist. Pass another bias, or bias=None to let symnet choose one.",
-                hypothesis=op.statement,
+                hypothesis=condition,
             )
-        return op
-    tried = []
+        return OperatingPoint(activation, b, order, value, "given")
+    rejected: list[Rejection] = []
     for b in (sp.Integer(0), *CANDIDATE_BIASES):
         try:
             value = activation.derivative(order, b)
         except NotSmoothError:
-            tried.append(f"{b} (not smooth)")
+            rejected.append(Rejection(b, "not smooth"))
             continue
         if is_zero(value):
-            tried.append(f"{b} (derivative 0)")
+            rejected.append(Rejection(b, "derivative 0"))
+            best = PREFERRED_BIASES.get((activation.name, order)) if prefer and b == 0 else None
+            if best is not None and activation == get(activation.name):  # the catalogue's, not a namesake
+                value = activation.derivative(order, best.value)
+                if not is_zero(value):
+                    return OperatingPoint(activation, best.value, order, value, "preferred", tuple(rejected), best)
             continue
-        if b == 0:
-            note = f"bias b = 0 (bias-free hidden layer): sigma^({order})(0) = {value}"
-        else:
-            note = (f"bias b = {b} chosen because sigma^({order}) vanishes or does not exist at "
-                    f"{', '.join(tried)}; sigma^({order})({b}) = {value}")
-        return OperatingPoint(b, order, value, True, note)
+        how = "zero" if b == 0 else "candidate"
+        return OperatingPoint(activation, b, order, value, how, tuple(rejected))
     raise HypothesisError(
         f"{who}: sigma^({order})(b) vanishes or does not exist at every bias tried for activation "
-        f"{activation.name!r} ({', '.join(tried)}); the construction needs sigma^({order})(b) != 0. "
+        f"{activation.name!r} ({', '.join(map(str, rejected))}); the construction needs sigma^({order})(b) != 0. "
         "Use an activation whose derivatives of that order are not identically zero "
         "(piecewise-linear and low-degree polynomial activations cannot be used; for ReLU networks, "
         "products and squares are built by symnet.constructions.yarotsky: yarotsky_square, "

@@ -16,22 +16,30 @@ normalisation, and each signal is an O(1) approximation of the value it stands f
 :func:`compose_series` is the independent route to the exact expansion: it substitutes the
 gates' closed-form error series (``Construction.closed_form``) into one another, signal by
 signal, with truncated arithmetic in lam, never looking at a neuron.
+
+:func:`circuit` makes the :class:`Construction` of such a network (the deep product and the
+polynomial networks): network and closed form from the stages, and the hypotheses, the bias
+notes and the operating points collected from the gates' records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sympy as sp
 from sympy.polys.domains import QQ
 from sympy.polys.rings import ring
 
+from symnet.activations import Activation
 from symnet.constructions._base import LAM, Construction
+from symnet.constructions._bias import COPY_BIAS_SYMBOL
+from symnet.constructions.gates import identity_gate
 from symnet.errors import InvalidInput, ShapeError
 from symnet.network import Layer, Network
 
-__all__ = ["Unit", "compose_series", "wire"]
+__all__ = ["Unit", "circuit", "compose_series", "copy_gate", "wire"]
 
 
 @dataclass(frozen=True)
@@ -208,3 +216,78 @@ def compose_series(inputs: Sequence[sp.Symbol], stages: Sequence[Sequence[Unit]]
         if expr != 0:
             result[p] = expr
     return result
+
+
+# -- the construction of a circuit -------------------------------------------------------------------
+
+
+def copy_gate(activation: Activation, copy_bias: Any) -> Construction:
+    """The copy neuron of a circuit: :func:`~symnet.constructions.identity_gate` at the copies' own bias b_c.
+
+    ``copy_bias=None`` lets the gate choose (0 when sigma'(0) != 0); for the generic activation
+    it is the symbol ``b_c``, so the copies' hypothesis reads ``sigma'(b_c) != 0``, distinct
+    from the products' ``sigma''(b) != 0``.
+    """
+    if copy_bias is None and activation.is_generic:
+        copy_bias = COPY_BIAS_SYMBOL
+    return identity_gate(activation, copy_bias)
+
+
+#: The parameter each gate kind's bias is reported under.
+_BIAS_ROLE = {"mul": "bias", "square": "bias", "copy": "copy_bias"}
+
+
+def circuit(*, gates: Mapping[str, Construction | None], plan: Sequence[Sequence[tuple[str, tuple[int, ...], str]]],
+            output: Sequence[sp.Expr], constant: sp.Expr = sp.S.Zero, name: str, target: sp.Expr,
+            variables: tuple[sp.Symbol, ...], activation: Activation, source: str, hidden_neurons: int, depth: int,
+            notes: Sequence[str], parameters: Mapping[str, Any]) -> Construction:
+    """The :class:`Construction` of a layered circuit of gates.
+
+    Parameters
+    ----------
+    gates : mapping
+        ``{"mul": ..., "square": ..., "copy": ...}``: the gate used for each kind of node (None
+        where the circuit has no node of that kind).
+    plan : sequence of stages
+        Per hidden layer, the nodes ``(kind, inputs, label)``; ``inputs`` index the previous
+        stage's signals (the network's inputs for the first stage).
+    output, constant
+        The output ``sum_j output[j] * signal_j + constant`` (as :func:`wire`).
+    notes, parameters
+        The construction's own; to them are added, from the gates' operating points (records of
+        :mod:`symnet.constructions._bias`), a note ``"<gate name>: <choice>"`` for every gate
+        whose bias symnet moved off 0, and ``parameters["bias"]`` / ``["copy_bias"]`` (None when
+        no gate of that role is present). The hypotheses are the gates' (each statement once).
+
+    The network is :func:`wire` of the stages; ``closed_form(order)`` is :func:`compose_series`
+    minus the target (the independent route).
+    """
+    present = {kind: gate for kind, gate in gates.items() if gate is not None}
+
+    def stages() -> list[list[Unit]]:
+        return [[Unit(present[kind], inputs, label) for kind, inputs, label in stage] for stage in plan]
+
+    def build() -> Network:
+        return wire(len(variables), stages(), output, constant)
+
+    def closed_form(order: int) -> dict[int, sp.Expr]:
+        terms = compose_series(variables, stages(), output, constant, order)
+        terms[0] = sp.expand(terms.get(0, 0) - target)
+        return {p: c for p, c in terms.items() if c != 0}
+
+    hypotheses: dict[str, Any] = {}
+    points: dict[str, Any] = {}
+    bias_notes = []
+    for kind, gate in present.items():
+        point = gate.operating_points["bias"]
+        points.setdefault(_BIAS_ROLE[kind], point)
+        for h in gate.hypotheses:
+            hypotheses.setdefault(h.statement, h)
+        bias_notes += [f"{gate.name}: {note}" for note in point.choice_notes]
+    return Construction(
+        name=name, target=target, variables=variables, scale=LAM, activation=activation,
+        hypotheses=tuple(hypotheses.values()), source=source, hidden_neurons=hidden_neurons, depth=depth, build=build,
+        notes=(*notes, *bias_notes), closed_form=closed_form, operating_points=points,
+        parameters={**parameters, **{role: points[role].bias if role in points else None
+                                     for role in ("bias", "copy_bias")}},
+    )

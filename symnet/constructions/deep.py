@@ -39,19 +39,18 @@ For n = 8: lam^2 K x_1...x_8 [sum x_i^2 + (x_1x_2)^2 + ... + (x_7x_8)^2 + (x_1..
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 import sympy as sp
 
 from symnet._validation import positive_int
-from symnet.activations import Activation
+from symnet.activations import Activation, get
 from symnet.constructions._base import LAM, Construction
-from symnet.constructions._circuit import Unit, compose_series, wire
+from symnet.constructions._circuit import circuit, copy_gate
 from symnet.constructions.counts import LTR_DEEP_PRODUCT_EXAMPLE, deep_product_count
-from symnet.constructions.gates import as_activation, identity_gate, multiplication_gate
+from symnet.constructions.gates import multiplication_gate
 from symnet.errors import InvalidInput
-from symnet.network import Network, input_symbols
+from symnet.network import input_symbols
 
 __all__ = ["MAX_N", "deep_product", "product_tree", "tree_leading_error"]
 
@@ -59,9 +58,6 @@ SOURCE = "LTR Sec. II C-D, Fig. 2 (arXiv:1608.08225); seed 000; MATH.md sec. 4"
 
 #: Largest n accepted (the explicit network has about 4n neurons; the tree has ceil(log2 n) layers).
 MAX_N = 1024
-
-#: The copy neurons' bias b_c for the generic activation (distinct from the product gates' b).
-COPY_BIAS_SYMBOL = sp.Symbol("b_c", real=True)
 
 
 def _check_n(n: Any, who: str) -> int:
@@ -137,29 +133,14 @@ def deep_product(n: int, activation: Activation | str, bias: Any = None, copy_bi
     lam**2*x_1*x_2*x_3*x_4*(x_1**2*x_2**2 + x_1**2 + x_2**2 + x_3**2*x_4**2 + x_3**2 + x_4**2)/6
     """
     n = _check_n(n, "deep_product")
-    act = as_activation(activation)
+    act = get(activation)
     tree = product_tree(n)
     xs = input_symbols(n)
     count = deep_product_count(n)
     gate = multiplication_gate(act, bias) if n > 1 else None
-    if copy_bias is None and act.is_generic:
-        copy_bias = COPY_BIAS_SYMBOL  # the copies' hypothesis is sigma'(b_c) != 0, not sigma'(b) != 0
-    copy = identity_gate(act, copy_bias) if count.copies else None
-    stages_spec = [[(kind, idx) for kind, idx in level] for level in tree]
+    copy = copy_gate(act, copy_bias) if count.copies else None
+    plan = [[(kind, idx, f"level {depth + 1} {kind} {idx}") for kind, idx in level] for depth, level in enumerate(tree)]
 
-    def stages() -> list[list[Unit]]:
-        return [[Unit(gate if kind == "mul" else copy, idx, f"level {depth + 1} {kind} {idx}") for kind, idx in level]
-                for depth, level in enumerate(stages_spec)]
-
-    def build() -> Network:
-        return wire(n, stages(), [sp.Integer(1)])
-
-    def closed_form(order: int) -> dict[int, sp.Expr]:
-        terms = compose_series(xs, stages(), [sp.Integer(1)], sp.Integer(0), order)
-        terms[0] = sp.expand(terms.get(0, 0) - sp.Mul(*xs))
-        return {p: c for p, c in terms.items() if c != 0}
-
-    hypotheses = ()
     notes = [
         f"{count.gates} multiplication gates ({4 * count.gates} neurons) and {count.copies} copy neuron(s) in "
         f"{count.depth} hidden layer(s): {count.neurons} hidden neurons",
@@ -177,13 +158,7 @@ def deep_product(n: int, activation: Activation | str, bias: Any = None, copy_bi
         notes.append(f"here the layered tree needs {count.neurons} > 4n = {4 * n} neurons: with one-neuron copies "
                      "and ceil(log2 n) layers no tree does better (the copies are sum_l c_l + 2 - n over the level "
                      "counts c_l, least for c_(l+1) = ceil(c_l / 2)); the first such n is 33")
-    if gate is not None:
-        hypotheses += gate.hypotheses
-        notes += [f"product gates: {note}" for note in gate.notes[:1] if "bias" in note]
     if copy is not None:
-        # the copies' condition is on their own bias b_c (stated with its value or symbol)
-        b_c = copy.parameters["bias"]
-        hypotheses += (replace(copy.hypotheses[0], statement=f"sigma'({b_c}) != 0"), *copy.hypotheses[1:])
         notes.append("copies are one neuron with an output bias: their error is lam sigma''(b_c) x^2 / "
                      "(2 sigma'(b_c)), O(lam) unless sigma''(b_c) = 0, so with copies the product is only "
                      "O(lam)-accurate in general")
@@ -192,34 +167,17 @@ def deep_product(n: int, activation: Activation | str, bias: Any = None, copy_bi
                      "with no hidden layer")
     per_layer = tuple(
         {"input_scale": LAM,
-         "product_normalisation": 1 / (4 * LAM**2 * gate.hypotheses[0].value),
-         "copy_normalisation": (1 / (LAM * copy.hypotheses[0].value)) if any(k == "copy" for k, _ in level)
-         else None}
+         "product_normalisation": 1 / (4 * LAM**2 * gate.operating_points["bias"].derivative),
+         "copy_normalisation": (1 / (LAM * copy.operating_points["bias"].derivative))
+         if any(k == "copy" for k, _ in level) else None}
         for level in tree
     )
-    return Construction(
-        name=f"deep product (n = {n})",
-        target=sp.Mul(*xs),
-        variables=xs,
-        scale=LAM,
-        activation=act,
-        hypotheses=hypotheses,
-        source=SOURCE,
-        hidden_neurons=count.neurons,
-        depth=count.depth,
-        build=build,
-        notes=tuple(notes),
-        parameters={
-            "n": n,
-            "tree": tree,
-            "gates": count.gates,
-            "copies": count.copies,
-            "bias": gate.parameters["bias"] if gate is not None else None,
-            "copy_bias": copy.parameters["bias"] if copy is not None else None,
-            "layer_scales": per_layer,
-            "node_values": _leaf_products(tree, xs),
-        },
-        closed_form=closed_form,
+    return circuit(
+        gates={"mul": gate, "copy": copy}, plan=plan, output=[sp.Integer(1)], name=f"deep product (n = {n})",
+        target=sp.Mul(*xs), variables=xs, activation=act, source=SOURCE, hidden_neurons=count.neurons,
+        depth=count.depth, notes=notes,
+        parameters={"n": n, "tree": tree, "gates": count.gates, "copies": count.copies, "layer_scales": per_layer,
+                    "node_values": _leaf_products(tree, xs)},
     )
 
 

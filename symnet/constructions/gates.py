@@ -40,10 +40,8 @@ from typing import Any
 import sympy as sp
 
 from symnet.activations import Activation, get
-from symnet.activations._jets import is_zero
-from symnet.constructions._base import LAM, Construction, Hypothesis
-from symnet.constructions._bias import operating_point
-from symnet.errors import NotSmoothError
+from symnet.constructions._base import LAM, Construction, one_hidden_layer
+from symnet.constructions._bias import OperatingPoint, operating_point
 from symnet.network import Network
 
 __all__ = ["identity_gate", "multiplication_gate", "square_gate", "three_neuron_gate"]
@@ -51,58 +49,22 @@ __all__ = ["identity_gate", "multiplication_gate", "square_gate", "three_neuron_
 U, V = sp.symbols("u v", real=True)
 X = sp.Symbol("x", real=True)
 
-#: Biases maximising |sigma''| where sigma''(0) = 0: ln(2 + sqrt 3) for the logistic sigmoid,
-#: atanh(1/sqrt 3) = ln(2 + sqrt 3)/2 for tanh (sigma = (1 + tanh(x/2))/2). Other activations get
-#: the first working candidate of :func:`symnet.constructions._bias.operating_point`.
-_BEST_BIAS = {
-    ("sigmoid", 2): (sp.log(2 + sp.sqrt(3)), "b = ln(2 + sqrt 3), where |sigma''| is maximal"),
-    ("tanh", 2): (sp.atanh(sp.sqrt(3) / 3), "b = atanh(1/sqrt 3) = ln(2 + sqrt 3)/2, where |sigma''| is maximal"),
-}
 
-
-def derivative_name(k: int) -> str:
-    """``sigma'``, ``sigma''``, ``sigma^(3)``, ... as MATH.md writes them."""
-    return {0: "sigma", 1: "sigma'", 2: "sigma''", 4: "sigma''''"}.get(k, f"sigma^({k})")
-
-
-#: Kept for the modules that import it: the catalogue's ``get`` accepts an Activation or a name.
-as_activation = get
-
-
-def choose_bias(act: Activation, k: int, bias: Any, who: str) -> tuple[sp.Expr, Hypothesis, tuple[str, ...]]:
-    """The operating point b of a gate that needs ``sigma^(k)(b) != 0``, its hypothesis, and notes.
+def gate_point(activation: Activation | str, k: int, bias: Any, who: str) -> OperatingPoint:
+    """The operating point b of a gate that needs ``sigma^(k)(b) != 0``.
 
     The rule of :func:`symnet.constructions._bias.operating_point` (generic activation: the
     symbol ``b``, hypothesis assumed; a given bias is checked and :class:`HypothesisError`
     raised if ``sigma^(k)(b) = 0``; otherwise 0 when ``sigma^(k)(0) != 0``, else a candidate
     where it is nonzero), except that where ``sigma''(0) = 0`` the logistic sigmoid and tanh
-    get the bias maximising ``|sigma''|`` (MATH.md sec. 1).
+    get the bias maximising ``|sigma''|`` (``PREFERRED_BIASES``; MATH.md sec. 1).
     """
-    source = "MATH.md sec. 1" if k <= 2 else "MATH.md sec. 2"
-    op = None
-    note = None
-    if bias is None and not act.is_generic and (act.name, k) in _BEST_BIAS:
-        try:
-            at_zero = act.derivative(k, at=0)
-        except NotSmoothError:
-            at_zero = None
-        if at_zero is not None and is_zero(at_zero):
-            best, why = _BEST_BIAS[act.name, k]
-            op = operating_point(act, k, best, who=who)
-            note = (f"{derivative_name(k)}(0) = 0 for {act.name}, so a nonzero bias is mandatory: chose {why} "
-                    f"({derivative_name(k)}(b) = {op.derivative}).")
-    if op is None:
-        op = operating_point(act, k, bias, who=who)
-        if op.chosen and not act.is_generic and op.bias != 0:
-            note = op.note
-    # a concrete activation's statement names the bias used (as monomial() does); generic: the symbol b
-    at = "b" if act.is_generic else str(op.bias)
-    hyp = Hypothesis(f"{derivative_name(k)}({at}) != 0", None if act.is_generic else True, op.derivative, source)
-    return op.bias, hyp, (note,) if note else ()
+    return operating_point(get(activation), k, bias, who=who, prefer=True)
 
 
-def _construction(**fields: Any) -> Construction:
-    return Construction(scale=LAM, depth=1, **fields)
+def _gate(point: OperatingPoint, notes: tuple[str, ...], **fields: Any) -> Construction:
+    """A gate at ``point``: its hypothesis, the note on a bias symnet moved off 0, then ``notes``."""
+    return one_hidden_layer(point, hypothesis_source="MATH.md sec. 1", notes=(*point.choice_notes, *notes), **fields)
 
 
 def multiplication_gate(activation: Activation | str, bias: Any = None) -> Construction:
@@ -135,10 +97,8 @@ def multiplication_gate(activation: Activation | str, bias: Any = None) -> Const
     >>> g.hidden_neurons, g.target, g.hypotheses[0].holds
     (4, u*v, True)
     """
-    act = get(activation)
-    who = "multiplication_gate"
-    b, hyp, bias_notes = choose_bias(act, 2, bias, who)
-    d2 = hyp.value
+    op = gate_point(activation, 2, bias, "multiplication_gate")
+    act, b, d2 = op.activation, op.bias, op.derivative
     mu = 1 / (4 * LAM**2 * d2)
     lam = LAM
 
@@ -153,17 +113,16 @@ def multiplication_gate(activation: Activation | str, bias: Any = None) -> Const
                 for k in range(4, order + 3, 2)}
 
     notes = (
-        *bias_notes,
         "Seed 000 writes the error as O((u+v)^3); the true leading error is lam^2 sigma''''(b) uv(u^2+v^2) "
         "/ (6 sigma''(b)), of total degree 4 in (u, v) (odd powers of lam cancel).",
         "Normalisation mu = 1/(4 lam^2 sigma''(b)) uses the derivative; seed 002's 8 sigma_2 is the same gate "
         "with the Taylor coefficient c_2 = sigma''/2 (8 c_2 = 4 sigma'').",
         "Where sigma''''(b) = 0 the error starts at lam^4.",
     )
-    return _construction(
-        name="multiplication gate", target=U * V, variables=(U, V), activation=act, hypotheses=(hyp,),
+    return _gate(
+        op, notes, name="multiplication gate", target=U * V, variables=(U, V),
         source="LTR Sec. II C, Fig. 2 (arXiv:1608.08225); seeds 000, 002; MATH.md sec. 1",
-        hidden_neurons=4, build=build, notes=notes, parameters={"bias": b}, closed_form=closed_form,
+        hidden_neurons=4, build=build, closed_form=closed_form,
     )
 
 
@@ -182,9 +141,8 @@ def square_gate(activation: Activation | str, bias: Any = None) -> Construction:
     >>> square_gate(activations.get("exp")).hidden_neurons
     2
     """
-    act = get(activation)
-    b, hyp, bias_notes = choose_bias(act, 2, bias, "square_gate")
-    d2 = hyp.value
+    op = gate_point(activation, 2, bias, "square_gate")
+    act, b, d2 = op.activation, op.bias, op.derivative
     m = 1 / (LAM**2 * d2)
     s_b = act.derivative(0, at=b)
     lam = LAM
@@ -198,15 +156,14 @@ def square_gate(activation: Activation | str, bias: Any = None) -> Construction:
         return {k - 2: 2 * d[k] * X**k / (sp.factorial(k) * d2) for k in range(4, order + 3, 2)}
 
     notes = (
-        *bias_notes,
         "[RT] prints the normalisation 1/(2 sigma''(0)), off by a factor 2 unless sigma'' there means the "
         "Taylor coefficient c_2 = sigma''/2: with the derivative it is 1/(lam^2 sigma''(b)).",
         "Two hidden neurons; the constant -2 sigma(b) is the output bias.",
     )
-    return _construction(
-        name="square gate", target=X**2, variables=(X,), activation=act, hypotheses=(hyp,),
-        source="RT (arXiv:1705.05502), square gate; MATH.md sec. 1", hidden_neurons=2, build=build, notes=notes,
-        parameters={"bias": b}, closed_form=closed_form,
+    return _gate(
+        op, notes, name="square gate", target=X**2, variables=(X,),
+        source="RT (arXiv:1705.05502), square gate; MATH.md sec. 1", hidden_neurons=2, build=build,
+        closed_form=closed_form,
     )
 
 
@@ -227,9 +184,8 @@ def identity_gate(activation: Activation | str, bias: Any = None) -> Constructio
     >>> series.error(identity_gate(activations.get("tanh")), 2).leading
     -lam**2*x**3/3
     """
-    act = get(activation)
-    b, hyp, bias_notes = choose_bias(act, 1, bias, "identity_gate")
-    d1 = hyp.value
+    op = gate_point(activation, 1, bias, "identity_gate")
+    act, b, d1 = op.activation, op.bias, op.derivative
     s_b = act.derivative(0, at=b)
     lam = LAM
 
@@ -241,11 +197,10 @@ def identity_gate(activation: Activation | str, bias: Any = None) -> Constructio
         d = act.derivatives(order + 1, at=b)
         return {k - 1: d[k] * X**k / (sp.factorial(k) * d1) for k in range(2, order + 2)}
 
-    return _construction(
-        name="identity gate", target=X, variables=(X,), activation=act, hypotheses=(hyp,),
-        source="LTR Sec. II C (copy neurons); MATH.md sec. 1", hidden_neurons=1, build=build,
-        notes=(*bias_notes, "One hidden neuron; the constant -sigma(b) is the output bias."),
-        parameters={"bias": b}, closed_form=closed_form,
+    return _gate(
+        op, ("One hidden neuron; the constant -sigma(b) is the output bias.",), name="identity gate", target=X,
+        variables=(X,), source="LTR Sec. II C (copy neurons); MATH.md sec. 1", hidden_neurons=1, build=build,
+        closed_form=closed_form,
     )
 
 
@@ -273,9 +228,8 @@ def three_neuron_gate(activation: Activation | str, bias: Any = 0) -> Constructi
     >>> series.error(three_neuron_gate(activations.get("exp")), 1).leading
     lam*u*v*(u + v)/2
     """
-    act = get(activation)
-    b, hyp, bias_notes = choose_bias(act, 2, bias, "three_neuron_gate")
-    d2 = hyp.value
+    op = gate_point(activation, 2, bias, "three_neuron_gate")
+    act, b, d2 = op.activation, op.bias, op.derivative
     m = 1 / (LAM**2 * d2)
     s_b = act.derivative(0, at=b)
     lam = LAM
@@ -289,13 +243,12 @@ def three_neuron_gate(activation: Activation | str, bias: Any = 0) -> Constructi
         return {k - 2: d[k] * ((U + V) ** k - U**k - V**k) / (sp.factorial(k) * d2) for k in range(3, order + 3)}
 
     notes = (
-        *bias_notes,
         "Three hidden neurons and an output bias: fewer than the 2^2 = 4 of the bias-free lower bound, which "
         "needs the k = 0 condition (no output bias) that seed 000 drops.",
         "The error is O(lam), and O(lam^2) where sigma'''(b) = 0.",
     )
-    return _construction(
-        name="three-neuron product gate", target=U * V, variables=(U, V), activation=act, hypotheses=(hyp,),
+    return _gate(
+        op, notes, name="three-neuron product gate", target=U * V, variables=(U, V),
         source="MATH.md sec. 3 (counterexample to the lower bound without the k = 0 condition); LTR App. A",
-        hidden_neurons=3, build=build, notes=notes, parameters={"bias": b}, closed_form=closed_form,
+        hidden_neurons=3, build=build, closed_form=closed_form,
     )

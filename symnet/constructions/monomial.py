@@ -41,7 +41,7 @@ from symnet.activations import Activation
 from symnet.activations import get as get_activation
 from symnet.activations._activation import MAX_ORDER
 from symnet.activations._jets import canon, is_zero
-from symnet.constructions._base import LAM, Construction, Hypothesis
+from symnet.constructions._base import LAM, Construction, one_hidden_layer
 from symnet.constructions._bias import operating_point
 from symnet.errors import InvalidInput, TooLargeError
 from symnet.network import Network, input_symbols
@@ -80,6 +80,11 @@ def parse_exponents(exponents: Any) -> tuple[int, ...]:
             "approximate; give at least one positive exponent"
         )
     return tuple(out)
+
+
+def monomial_target(variables: Sequence[sp.Symbol], exponents: Sequence[int]) -> sp.Expr:
+    """``x_1^r_1 ... x_n^r_n`` in the given variables."""
+    return sp.Mul(*[x**r for x, r in zip(variables, exponents, strict=True)])
 
 
 def sinh_power_coefficient(r: int, m: int) -> sp.Rational:
@@ -241,8 +246,6 @@ def monomial(exponents: Sequence[int] | int, activation: Activation | str, bias:
     def closed_form(order: int) -> dict[int, sp.Expr]:
         return monomial_error_terms(r, act, b, order, xs)
 
-    hypothesis = Hypothesis(op.statement.replace("(b)", f"({b})") if not act.is_generic else op.statement,
-                            None if act.is_generic else True, op.derivative, source=SOURCE)
     notes = [
         op.note,
         "normalisation [2^N lam^N sigma^(N)(b)]^(-1) of MATH.md sec. 4 confirmed by symnet's derivation: "
@@ -251,20 +254,10 @@ def monomial(exponents: Sequence[int] | int, activation: Activation | str, bias:
     if b.is_number and b != 0:
         notes.append("the hidden bias is nonzero, so the network is not of the bias-free model of RT's minimality "
                      "theorem (Thm. II.1); the width prod(r_i + 1) is still that of RT's construction")
-    return Construction(
-        name=name,
-        target=sp.Mul(*[x**ri for x, ri in zip(xs, r, strict=True)]),
-        variables=xs,
-        scale=LAM,
-        activation=act,
-        hypotheses=(hypothesis,),
-        source=SOURCE,
-        hidden_neurons=width,
-        depth=1,
-        build=build,
-        notes=tuple(notes),
-        parameters={"exponents": r, "degree": n_deg, "bias": b, "normalisation": norm},
-        closed_form=closed_form,
+    return one_hidden_layer(
+        op, hypothesis_source=SOURCE, name=name, target=monomial_target(xs, r), variables=xs, source=SOURCE,
+        hidden_neurons=width, build=build, notes=tuple(notes),
+        parameters={"exponents": r, "degree": n_deg, "normalisation": norm}, closed_form=closed_form,
     )
 
 
@@ -292,7 +285,7 @@ def deep_monomial(exponents: Sequence[int] | int, activation: Activation | str, 
 
     r = parse_exponents(exponents)
     xs = input_symbols(len(r)) if variables is None else check_variables(variables, len(r), f"deep monomial{r}")
-    target = sp.Mul(*[x**ri for x, ri in zip(xs, r, strict=True)])
+    target = monomial_target(xs, r)
     base = polynomial(target, activation, variables=xs, bias=bias, copy_bias=copy_bias)
     rt = counts.rt_univariate_deep_bound(r[0]) if len(r) == 1 else counts.rt_deep_bound(r)
     shallow = counts.monomial_neurons(r)

@@ -40,14 +40,15 @@ from typing import Any
 import sympy as sp
 
 from symnet.activations import Activation
+from symnet.activations import get as get_activation
 from symnet.activations._activation import exact_number
 from symnet.activations._parser import ALLOWED_FUNCTIONS, parse_formula
 from symnet.constructions._base import LAM, Construction
-from symnet.constructions._circuit import Unit, compose_series, wire
+from symnet.constructions._circuit import circuit, copy_gate
 from symnet.constructions.counts import seed_polynomial_bound, seed_polynomial_last_layer
-from symnet.constructions.gates import as_activation, identity_gate, multiplication_gate, square_gate
+from symnet.constructions.gates import multiplication_gate, square_gate
+from symnet.constructions.monomial import monomial_target
 from symnet.errors import InvalidInput, TooLargeError
-from symnet.network import Network
 
 __all__ = ["MAX_DEGREE", "MAX_TERMS", "PolynomialPlan", "as_polynomial", "plan_polynomial", "polynomial"]
 
@@ -304,34 +305,21 @@ def polynomial(expr: sp.Expr | str, activation: Activation | str, variables: Seq
     >>> series.error(c, 2).leading
     lam**2*x*(x**3 - 4*x**2*y - 4*y**3)/12
     """
-    act = as_activation(activation)
+    act = get_activation(activation)
     plan = plan_polynomial(expr, variables)
     xs = plan.variables
-    target = plan.constant + sp.Add(*[c * sp.Mul(*[x**e for x, e in zip(xs, m, strict=True)])
-                                      for m, c in plan.coefficients.items()])
+    target = plan.constant + sp.Add(*[c * monomial_target(xs, m) for m, c in plan.coefficients.items()])
     kinds = {kind for stage in plan.stages for kind, _, _ in stage}
-    mul = multiplication_gate(act, bias) if "mul" in kinds else None
-    sq = square_gate(act, bias) if "square" in kinds else None
-    cp = identity_gate(act, copy_bias) if "copy" in kinds else None
-    gate_of = {"mul": mul, "square": sq, "copy": cp}
+    gates = {"mul": multiplication_gate(act, bias) if "mul" in kinds else None,
+             "square": square_gate(act, bias) if "square" in kinds else None,
+             "copy": copy_gate(act, copy_bias) if "copy" in kinds else None}
     n_last = len(plan.stages[-1]) if plan.stages else len(xs)
     out_coeffs = [sp.Integer(0)] * n_last
     for i, c in plan.outputs:
         out_coeffs[i] += c
+    stages = [[(kind, inputs, f"layer {t + 1} {kind} {f}") for kind, f, inputs in stage]
+              for t, stage in enumerate(plan.stages)]
 
-    def stages() -> list[list[Unit]]:
-        return [[Unit(gate_of[kind], inputs, f"layer {t + 1} {kind} {f}") for kind, f, inputs in stage]
-                for t, stage in enumerate(plan.stages)]
-
-    def build() -> Network:
-        return wire(len(xs), stages(), out_coeffs, plan.constant)
-
-    def closed_form(order: int) -> dict[int, sp.Expr]:
-        terms = compose_series(xs, stages(), out_coeffs, plan.constant, order)
-        terms[0] = sp.expand(terms.get(0, 0) - target)
-        return {p: c for p, c in terms.items() if c != 0}
-
-    hypotheses = tuple(h for g in (mul or sq, cp) if g is not None for h in g.hypotheses)
     degree = max((sum(m) for m in plan.coefficients), default=0)
     notes = [
         f"{plan.products} multiplication gate(s), {plan.squares} square gate(s), {plan.copies} copy neuron(s): "
@@ -346,25 +334,10 @@ def polynomial(expr: sp.Expr | str, activation: Activation | str, variables: Seq
                      "it multiplies ordered pairs and builds squares with 4-neuron gates")
     if plan.depth == 0:
         notes.append("affine polynomial: the network is exact, with no hidden layer")
-    if cp is not None:
+    if gates["copy"] is not None:
         notes.append("copies are one neuron with an output bias; their error is O(lam) unless sigma''(b_c) = 0")
-    for g in (mul, sq, cp):
-        if g is not None:
-            notes += [f"{g.name}: {n_}" for n_ in g.notes if "bias" in n_ and "chose" in n_]
-    return Construction(
-        name="polynomial",
-        target=target,
-        variables=xs,
-        scale=LAM,
-        activation=act,
-        hypotheses=hypotheses,
-        source=SOURCE,
-        hidden_neurons=plan.neurons,
-        depth=plan.depth,
-        build=build,
-        notes=tuple(notes),
-        parameters={"plan": plan, "degree": degree,
-                    "bias": (mul or sq).parameters["bias"] if (mul or sq) is not None else None,
-                    "copy_bias": cp.parameters["bias"] if cp is not None else None},
-        closed_form=closed_form,
+    return circuit(
+        gates=gates, plan=stages, output=out_coeffs, constant=plan.constant, name="polynomial", target=target,
+        variables=xs, activation=act, source=SOURCE, hidden_neurons=plan.neurons, depth=plan.depth, notes=notes,
+        parameters={"plan": plan, "degree": degree},
     )

@@ -36,9 +36,9 @@ from typing import Any
 import sympy as sp
 
 from symnet._validation import positive_int
-from symnet.activations import Activation, get
-from symnet.constructions._base import LAM, Construction
-from symnet.constructions.gates import choose_bias
+from symnet.activations import Activation
+from symnet.constructions._base import LAM, Construction, one_hidden_layer
+from symnet.constructions.gates import gate_point
 from symnet.constructions.monomial import sinh_product_terms
 from symnet.network import Network, input_symbols
 
@@ -96,12 +96,11 @@ def shallow_product(n: int, activation: Activation | str, bias: Any = 0) -> Cons
     >>> from symnet.constructions import shallow_product
     >>> c = shallow_product(30, activations.generic())
     >>> c.hidden_neurons == 2**30, c.hypotheses[0].statement
-    (True, 'sigma^(30)(b) != 0')
+    (True, 'sigma^(30)(0) != 0')
     """
     n = positive_int(n, "shallow_product: n (the number of inputs)", maximum=MAX_N)
-    act = get(activation)
-    b, hyp, bias_notes = choose_bias(act, n, bias, "shallow_product")
-    dn = hyp.value
+    op = gate_point(activation, n, bias, "shallow_product")
+    act, b, dn = op.activation, op.bias, op.derivative
     xs = input_symbols(n)
     lam = LAM
 
@@ -117,7 +116,7 @@ def shallow_product(n: int, activation: Activation | str, bias: Any = 0) -> Cons
         return {2 * j: (d[n + 2 * j] / dn) * e[n + 2 * j] for j in range(1, order // 2 + 1)}
 
     notes = (
-        *bias_notes,
+        *op.choice_notes,
         "Seed 000's weights (-1)^|S_j| / (2^n n! sigma_n) satisfy its equations (2)-(3), which drop the 1/k! "
         "of the Taylor series: the network with those weights computes x_1...x_n / n!. The weights and the "
         "equations disagree by n!; the correct output weights are s_1...s_n / (2^n lam^n sigma^(n)(b)).",
@@ -128,9 +127,8 @@ def shallow_product(n: int, activation: Activation | str, bias: Any = 0) -> Cons
         "The construction needs only sigma^(n)(b) != 0; the lower bound m >= 2^n (MATH.md sec. 3) needs "
         "sigma^(k)(0) != 0 for all 0 <= k <= n and the bias-free model.",
     )
-    return Construction(
-        name=f"shallow product (n = {n})", target=sp.Mul(*xs), variables=xs, scale=LAM, activation=act,
-        hypotheses=(hyp,), source="LTR App. A (arXiv:1608.08225); seed 000; MATH.md sec. 2",
-        hidden_neurons=2**n, depth=1, build=build, notes=notes, parameters={"n": n, "bias": b},
-        closed_form=closed_form,
+    return one_hidden_layer(
+        op, hypothesis_source="MATH.md sec. 2", name=f"shallow product (n = {n})", target=sp.Mul(*xs),
+        variables=xs, source="LTR App. A (arXiv:1608.08225); seed 000; MATH.md sec. 2", hidden_neurons=2**n,
+        build=build, notes=notes, parameters={"n": n}, closed_form=closed_form,
     )

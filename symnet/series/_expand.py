@@ -28,11 +28,11 @@ import sympy as sp
 
 from symnet._validation import nonnegative_int
 from symnet.activations._jets import canon
-from symnet.errors import InvalidInput, NotSmoothError, ShapeError
+from symnet.errors import InvalidInput, ShapeError
 from symnet.network import Network
 from symnet.series._algebra import Algebra
 from symnet.series._laurent import LamSeries, add_all, laurent_coefficients
-from symnet.series._single_layer import expand_single_layer
+from symnet.series._single_layer import expand_single_layer, taylor_at_limit, weight_series
 
 __all__ = ["check_order", "check_variables", "expand_network", "series_terms"]
 
@@ -81,18 +81,6 @@ def _needs(network: Network, vals: list, order: int) -> list[list[int | None]]:
     return needs
 
 
-def _weight_series(alg: Algebra, expansion: tuple[int, list[sp.Expr], bool], prec: float) -> LamSeries:
-    val, coeffs, exact = expansion
-    parts = []
-    for k, c in enumerate(coeffs):
-        if c == 0:
-            continue
-        num, den = alg.fraction(c)
-        parts.append(LamSeries(alg, val + k, [num], den, math.inf))
-    total = add_all(parts, alg)
-    return total if exact else total.truncated(prec)
-
-
 def _constant_term(alg: Algebra, z: LamSeries, where: str) -> sp.Expr:
     """The limit of a pre-activation as lam -> 0 (checked: finite and free of the inputs)."""
     for p in range(z.val, 0):
@@ -131,15 +119,7 @@ def _hidden_layer(alg: Algebra, layer_no: int, activation, zs: list, needs: list
         vt = t.valuation
         kmax = 0 if vt > need else int(need // vt)
         if (point, kmax) not in taylor_at:
-            try:
-                derivs = activation.derivatives(kmax, at=point)
-            except NotSmoothError as err:
-                raise NotSmoothError(
-                    f"{err} (needed: sigma^(k) for k <= {kmax} at the pre-activation limit of {where}, "
-                    f"to expand through lam^{need})",
-                    activation=err.activation, point=err.point, order=err.order,
-                ) from None
-            taylor_at[point, kmax] = [d / sp.factorial(k) for k, d in enumerate(derivs)]
+            taylor_at[point, kmax] = taylor_at_limit(activation, point, kmax, where, need)
             consts += taylor_at[point, kmax]
         taylor = taylor_at[point, kmax]
         plans.append((t, taylor, need))
@@ -227,10 +207,10 @@ def expand_network(network: Network, order: int, scale: sp.Symbol,
         hs = [h.to(alg) if h is not None else None for h in hs]
         memo: dict = {}
 
-        def weight_series(expansion: tuple, prec: int, alg: Algebra = alg, memo: dict = memo) -> LamSeries:
+        def layer_series(expansion: tuple, prec: int, alg: Algebra = alg, memo: dict = memo) -> LamSeries:
             key = (expansion[0], tuple(expansion[1]), expansion[2], prec if not expansion[2] else None)
             if key not in memo:
-                memo[key] = _weight_series(alg, expansion, prec)
+                memo[key] = weight_series(alg, expansion, prec)
             return memo[key]
 
         zs: list = []
@@ -238,10 +218,10 @@ def expand_network(network: Network, order: int, scale: sp.Symbol,
             if out_need[j] is None:
                 zs.append(None)
                 continue
-            parts = [weight_series(b_exp[j], out_need[j])]
+            parts = [layer_series(b_exp[j], out_need[j])]
             for i in range(layer.fan_in):
                 if (j, i) in w_exp:
-                    parts.append(weight_series(w_exp[j, i], out_need[j]).mul(hs[i], cap=out_need[j]))
+                    parts.append(layer_series(w_exp[j, i], out_need[j]).mul(hs[i], cap=out_need[j]))
             zs.append(add_all(parts, alg, prec=out_need[j]))
         if layer.activation is None:
             return alg, zs

@@ -44,7 +44,7 @@ from symnet.network import Network
 from symnet.series._algebra import Algebra
 from symnet.series._laurent import LamSeries, add_all, laurent_coefficients
 
-__all__ = ["expand_single_layer", "power_sums"]
+__all__ = ["expand_single_layer", "power_sums", "taylor_at_limit", "weight_series"]
 
 
 def _fmpq(v: Any) -> flint.fmpq:
@@ -144,6 +144,40 @@ def power_sums(rows: Sequence[Sequence[Any]], weights: Sequence[Any], degree: in
     return [h[k] * math.factorial(k) if k < len(h) else zero for k in range(degree + 1)]
 
 
+def weight_series(alg: Algebra, expansion: tuple[int, list[sp.Expr], bool], prec: float) -> LamSeries:
+    """A weight's Laurent expansion ``(valuation, coefficients, exact)`` as a :class:`LamSeries`.
+
+    Exact expansions stay exact; others are truncated at ``lam^prec``. Shared by this module and
+    the general route (:mod:`symnet.series._expand`).
+    """
+    val, coeffs, exact = expansion
+    parts = []
+    for k, c in enumerate(coeffs):
+        if c == 0:
+            continue
+        num, den = alg.fraction(c)
+        parts.append(LamSeries(alg, val + k, [num], den, math.inf))
+    total = add_all(parts, alg)
+    return total if exact else total.truncated(prec)
+
+
+def taylor_at_limit(activation: Any, point: sp.Expr, kmax: int, where: str, need: int) -> list[sp.Expr]:
+    """The Taylor coefficients ``sigma^(k)(point) / k!``, ``k <= kmax``, at a pre-activation's limit.
+
+    A :class:`~symnet.errors.NotSmoothError` is re-raised naming the neuron (``where``) and the
+    power of lam (``need``) that required the derivatives.
+    """
+    try:
+        derivs = activation.derivatives(kmax, at=point)
+    except NotSmoothError as err:
+        raise NotSmoothError(
+            f"{err} (needed: sigma^(k) for k <= {kmax} at the pre-activation limit of {where}, "
+            f"to expand through lam^{need})",
+            activation=err.activation, point=err.point, order=err.order,
+        ) from None
+    return [d / sp.factorial(k) for k, d in enumerate(derivs)]
+
+
 def _hidden_rows(weights: sp.ImmutableMatrix, scale: sp.Symbol) -> tuple[int, list[tuple]] | None:
     """``(V, rows)`` when every weight is ``rational * scale^V`` (common V >= 1) or 0, else None."""
     seen: dict = {}
@@ -227,15 +261,7 @@ def expand_single_layer(network: Network, order: int, scale: sp.Symbol,
 
     taylor: dict = {}
     for point, (kmax, first, need) in derivs_needed.items():
-        try:
-            derivs = activation.derivatives(kmax, at=point)
-        except NotSmoothError as err:
-            raise NotSmoothError(
-                f"{err} (needed: sigma^(k) for k <= {kmax} at the pre-activation limit of hidden layer 1, "
-                f"neuron {first + 1}, to expand through lam^{need})",
-                activation=err.activation, point=err.point, order=err.order,
-            ) from None
-        taylor[point] = [d / sp.factorial(i) for i, d in enumerate(derivs)]
+        taylor[point] = taylor_at_limit(activation, point, kmax, f"hidden layer 1, neuron {first + 1}", need)
         consts += taylor[point]
 
     alg = Algebra(variables).extend(consts)
@@ -252,20 +278,9 @@ def expand_single_layer(network: Network, order: int, scale: sp.Symbol,
         return alg._from_dict({tuple(e) + (0,) * (width - len(e)): sp.QQ(int(c.p), int(c.q))
                                for e, c in p.to_dict().items()})
 
-    def weight_series(expansion: tuple) -> LamSeries:
-        val, coeffs, exact = expansion
-        parts = []
-        for i, c in enumerate(coeffs):
-            if c == 0:
-                continue
-            num, den = alg.fraction(c)
-            parts.append(LamSeries(alg, val + i, [num], den, math.inf))
-        total = add_all(parts, alg)
-        return total if exact else total.truncated(order)
-
     outs = []
     for bias, group_plans in plans:
-        terms = [weight_series(bias)]
+        terms = [weight_series(alg, bias, order)]
         for expansion, point, kmax, need, members, rs in group_plans:
             sums = power_sums([rows[j] for j in members], rs, kmax,
                               ctx, gens)
@@ -277,6 +292,6 @@ def expand_single_layer(network: Network, order: int, scale: sp.Symbol,
                 num, den = alg.fraction(c)
                 pieces.append(LamSeries(alg, power * deg, [to_alg(s)], alg.one, math.inf).scaled(num, den))
             h = add_all(pieces, alg, prec=need)
-            terms.append(weight_series(expansion).mul(h, cap=order))
+            terms.append(weight_series(alg, expansion, order).mul(h, cap=order))
         outs.append(add_all(terms, alg, prec=order))
     return alg, outs
