@@ -73,7 +73,6 @@ import numpy as np
 import sympy as sp
 
 from symnet._validation import positive_int
-from symnet.activations import VARIABLE, Activation
 from symnet.activations import get as get_activation
 from symnet.activations._activation import exact_number
 from symnet.errors import CertificateError, HypothesisError, InvalidInput
@@ -106,14 +105,10 @@ SEED_GAIN = 10
 #: Largest number of gate inputs: truth tables and gates list all 2^n inputs (4096 at n = 12).
 MAX_INPUTS = 12
 
-#: The Heaviside step H(z) = [z > 0] (H(0) = 0, as in seed 003's "(x0 + x1 - 1.5 > 0)"); exact
-#: symbolic values, float64 via numpy; no derivatives (it is the gain -> oo limit of sigma(g z)).
-HEAVISIDE = Activation(
-    "heaviside",
-    sp.Heaviside(VARIABLE, 0),
-    "Heaviside step [x > 0] (threshold unit)",
-    numpy_function=lambda z: (np.asarray(z, dtype=float) > 0).astype(float),
-)
+#: The Heaviside step H(z) = [z > 0] (H(0) = 0, as in seed 003's "(x0 + x1 - 1.5 > 0)"): the
+#: catalogue's ``activations.get("heaviside")``, re-exported here. Exact symbolic values, float64
+#: and mpmath; no derivative at 0 (it is the gain -> oo limit of sigma(g z)).
+HEAVISIDE = get_activation("heaviside")
 
 TruthTable = Mapping[tuple[int, ...], int]
 

@@ -563,3 +563,224 @@ def test_numpy_relative_accuracy_over_the_whole_float_range(name):
     special = act.numpy(np.array([np.inf, -np.inf, np.nan, 1.0]))
     assert np.isnan(special[2]) and np.isfinite(special[3])
     assert special[0] == (1.0 if name == "sigmoid" else np.inf) and special[1] in (0.0, -0.0)
+
+
+# -- the Heaviside step (catalogue "heaviside") -------------------------------------------------------
+
+def test_heaviside_is_in_the_catalogue_with_h0_zero():
+    h = activations.get("heaviside")
+    assert "heaviside" in activations.names()
+    assert h.expr == sp.Heaviside(VARIABLE, 0)
+    assert "H(0) = 0" in h.description
+    # [x > 0]: exact values, the convention at 0 included
+    assert (h(R(-1, 3)), h(0), h(R(1, 3))) == (0, 0, 1)
+    z = sp.Symbol("z", real=True)
+    assert h(z).subs(z, 0) == 0
+
+
+def test_heaviside_numpy_and_mpmath():
+    h = activations.get("heaviside")
+    z = np.array([-np.inf, -2.0, -1e-300, -0.0, 0.0, 1e-300, 3.0, np.inf, np.nan])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values = h.numpy(z)
+    assert np.array_equal(values[:-1], [0, 0, 0, 0, 0, 1, 1, 1]) and np.isnan(values[-1])
+    assert h.numpy(np.zeros((2, 3))).shape == (2, 3)
+    assert h.mpmath(0) == 0 and h.mpmath(-1) == 0
+    assert h.mpmath("1e-5000", dps=30) == 1 and h.mpmath("-1e-5000", dps=30) == 0
+
+
+def test_heaviside_derivatives_exist_off_zero_and_only_the_value_at_zero():
+    h = activations.get("heaviside")
+    assert h.derivatives(3, at=2) == (1, 0, 0, 0)
+    assert h.derivatives(3, at=R(-1, 7)) == (0, 0, 0, 0)
+    assert h.derivative(0, at=0) == 0 and h.derivatives(0, at=0) == (0,)  # the convention H(0) = 0
+    for k in (1, 2, 5):
+        with pytest.raises(NotSmoothError, match="not continuous at x = 0") as info:
+            h.derivative(k, at=0)
+        assert (info.value.activation, info.value.point, info.value.order) == ("heaviside", 0, k)
+        assert "'heaviside'" in str(info.value) and f"order {k}" in str(info.value)
+    with pytest.raises(NotSmoothError):
+        h.derivatives(1, at=0)
+    with pytest.raises(NotSmoothError):
+        h.taylor_coefficient(1, at=0)
+    assert not h.is_smooth_at(0) and not h.is_smooth_at(0, order=0)  # not even continuous
+    assert h.is_smooth_at(1) and h.is_smooth_at(R(-1, 2))
+
+
+def test_heaviside_inside_formulas():
+    x = VARIABLE
+    # x H(x) = relu(x) (H's value at 0 is multiplied by 0): a kink, not a jump
+    ramp = Activation("ramp", x * sp.Heaviside(x, 0))
+    assert ramp.derivatives(2, at=1) == (1, 1, 0) and ramp.derivatives(2, at=-1) == (0, 0, 0)
+    assert ramp.derivative(0, at=0) == 0
+    with pytest.raises(NotSmoothError, match="kink"):
+        ramp.derivative(1, at=0)
+    # H(x) + H(-x) is 1 for x != 0 and H(0) + H(0) = 0 at 0: a removable discontinuity, whose
+    # one-sided jets agree (1, 0, 0, ...) but which has no derivative at 0.
+    notch = Activation("notch", sp.Heaviside(x, 0) + sp.Heaviside(-x, 0))
+    assert notch.derivative(0, at=0) == 0
+    assert notch.derivatives(2, at=R(1, 2)) == (1, 0, 0) == notch.derivatives(2, at=-3)
+    with pytest.raises(NotSmoothError, match="limits 1 from the left and 1 from the right"):
+        notch.derivative(1, at=0)
+    assert not notch.is_smooth_at(0)
+    # sympy's own convention Heaviside(0) = 1/2 is kept when a formula says so
+    half = Activation("half", sp.Heaviside(x))
+    assert half.derivative(0, at=0) == R(1, 2)
+    assert half.numpy([0.0])[0] == 0.5 and half.mpmath(0) == mpmath.mpf(1) / 2
+    # an argument vanishing to high order: x^3 > 0 exactly for x > 0; x^2 > 0 on both sides;
+    # sin(x) - x = -x^3/6 + ... < 0 for x > 0
+    assert Activation("cube-step", sp.Heaviside(x**3, 0)).derivative(0, at=0) == 0
+    with pytest.raises(NotSmoothError, match="limits 0 from the left and 1 from the right"):
+        Activation("cube-step", sp.Heaviside(x**3, 0)).derivative(1, at=0)
+    with pytest.raises(NotSmoothError, match="limits 1 from the left and 1 from the right"):
+        Activation("square-step", sp.Heaviside(x**2, 0)).derivative(1, at=0)
+    with pytest.raises(NotSmoothError, match="limits 1 from the left and 0 from the right"):
+        Activation("sine-step", sp.Heaviside(sp.sin(x) - x, 0)).derivative(2, at=0)
+    # numeric versions of a general step formula: 2 H(x - 1)
+    shifted = Activation("shifted", 2 * sp.Heaviside(x - 1, 0))
+    assert np.array_equal(shifted.numpy([0.0, 1.0, 2.0]), [0.0, 0.0, 2.0])
+    assert (shifted.mpmath(1), shifted.mpmath(R(3, 2))) == (0, 2)
+    assert shifted.derivatives(1, at=2) == (2, 0)
+
+
+def test_heaviside_pickles_with_its_numeric_versions():
+    h = activations.get("heaviside")
+    back = pickle.loads(pickle.dumps(h))
+    assert back == h
+    assert np.array_equal(back.numpy([-1.0, 0.0, 2.0]), [0.0, 0.0, 1.0])
+    assert back.mpmath(0) == 0
+
+
+# -- derivatives of piecewise formulas at a symbolic point ------------------------------------------------
+
+b = sp.Symbol("b", real=True)
+E = sp.exp
+
+# The classical derivatives derived by hand (None where they do not exist):
+#   relu = max(x, 0):  relu' = 0 (x < 0), 1 (x > 0); relu^(k) = 0 off 0 for k >= 2; none at 0 for k >= 1.
+#   elu = x (x > 0), e^x - 1 (x < 0): elu' = e^x | 1, equal to 1 at 0 (C^1);
+#        elu^(k) = e^x | 0 for k >= 2, none at 0 (left e^0 = 1, right 0).
+#   heaviside^(k) = 0 off 0 for k >= 1, none at 0 (a jump).
+#   |x|' = -1 | 1, none at 0;  (|x|^3)'' = -6x | 6x, = 0 at 0 (C^2);  (|x|^3)''' = -6 | 6, none at 0.
+HAND = {
+    ("relu", 1): (lambda q: 0, None, lambda q: 1),
+    ("relu", 2): (lambda q: 0, None, lambda q: 0),
+    ("relu", 3): (lambda q: 0, None, lambda q: 0),
+    ("elu", 1): (lambda q: E(q), 1, lambda q: 1),
+    ("elu", 2): (lambda q: E(q), None, lambda q: 0),
+    ("elu", 3): (lambda q: E(q), None, lambda q: 0),
+    ("heaviside", 1): (lambda q: 0, None, lambda q: 0),
+    ("heaviside", 2): (lambda q: 0, None, lambda q: 0),
+    ("abs(x)", 1): (lambda q: -1, None, lambda q: 1),
+    ("abs(x)**3", 2): (lambda q: -6 * q, 0, lambda q: 6 * q),
+    ("abs(x)**3", 3): (lambda q: -6, None, lambda q: 6),
+}
+
+
+def _activation(name):
+    return activations.get(name) if name in activations.names() else activations.from_expression(name)
+
+
+def _same(a, b):
+    if b is None:
+        return a is sp.nan
+    return a is not sp.nan and is_zero(sp.sympify(a - b))
+
+
+@pytest.mark.parametrize("name, k", list(HAND))
+def test_symbolic_point_derivative_is_classical_and_undefined_at_the_kink(name, k):
+    act = _activation(name)
+    d = act.derivative(k, at=b)
+    assert isinstance(d, sp.Piecewise)
+    assert not d.has(sp.DiracDelta, sp.Heaviside, sp.sign)  # no distributional derivative
+    left, at_zero, right = HAND[name, k]
+    for q in (R(-7, 3), -1, R(-1, 1000)):
+        assert _same(d.subs(b, q), left(q))
+    for q in (R(1, 1000), 1, R(7, 3)):
+        assert _same(d.subs(b, q), right(q))
+    assert _same(d.subs(b, 0), at_zero)
+    assert _same(act.taylor_coefficient(k, at=b).subs(b, 0), None if at_zero is None else at_zero / sp.factorial(k))
+
+
+@given(key=st.sampled_from(list(HAND)),
+       q=rational_numbers(min_value=-3, max_value=3, max_denominator=7, allow_zero=False))
+def test_symbolic_point_derivative_agrees_with_the_hand_derivation_and_the_concrete_route(key, q):
+    name, k = key
+    act = _activation(name)
+    d = act.derivative(k, at=b).subs(b, q)
+    left, _, right = HAND[key]
+    assert _same(d, left(q) if q < 0 else right(q))
+    assert _same(d, act.derivative(k, at=q))  # the one-sided-jet route at a number
+
+
+def test_symbolic_point_derivative_at_the_kink_agrees_with_the_concrete_route():
+    for (name, k), (_, at_zero, _) in HAND.items():
+        act = _activation(name)
+        if at_zero is None:
+            with pytest.raises(NotSmoothError):
+                act.derivative(k, at=0)
+        else:
+            assert act.derivative(k, at=0) == at_zero
+
+
+def test_symbolic_point_derivative_examples_read_as_derived():
+    relu, elu = activations.get("relu"), activations.get("elu")
+    assert relu.derivative(1, at=b) == sp.Piecewise((sp.nan, sp.Eq(b, 0)), (0, b < 0), (1, True))
+    assert elu.derivative(2, at=b) == sp.Piecewise((sp.nan, sp.Eq(b, 0)), (sp.exp(b), b < 0), (0, True))
+    assert activations.get("heaviside").derivative(1, at=b) == sp.Piecewise((sp.nan, sp.Eq(b, 0)), (0, True))
+    # the value (k = 0) is the formula itself, exact at every point
+    assert relu.derivative(0, at=b) == sp.Max(b, 0)
+    assert activations.get("heaviside").derivative(0, at=b) == sp.Heaviside(b, 0)
+    assert relu.derivatives(2, at=b) == (sp.Max(b, 0), relu.derivative(1, at=b), relu.derivative(2, at=b))
+    # assumptions on the symbol decide the branch
+    pos, neg = sp.Symbol("p", positive=True), sp.Symbol("n", negative=True)
+    assert relu.derivative(1, at=pos) == 1 and relu.derivative(1, at=neg) == 0
+    assert elu.derivative(2, at=neg) == sp.exp(neg) and elu.derivative(3, at=pos) == 0
+    # a symbolic expression as the point: relu'(b + 1) is undefined at b = -1
+    shifted = relu.derivative(1, at=b + 1)
+    assert shifted.subs(b, -1) is sp.nan and shifted.subs(b, 0) == 1 and shifted.subs(b, -2) == 0
+    # smooth formulas keep the plain derivative
+    assert activations.get("exp").derivative(3, at=b) == sp.exp(b)
+
+
+# max(x, x^2): x^2 >= x off (0, 1), so the derivative is 2x (x < 0), 1 (0 < x < 1), 2x (x > 1),
+# none at 0 and 1 (one-sided slopes 0 | 1 and 1 | 2).
+# min(x, 0, x^3): x^3 < x < 0 for x < -1 (3x^2), x < x^3 < 0 on (-1, 0) (1), 0 for x > 0 (0);
+# none at -1 (3 | 1) and 0 (1 | 0).
+# max(x, 0)^2 = x^2 (x > 0), 0 (x < 0): derivative 0 | 2x, and 0 at 0 (both one-sided slopes 0).
+# max(x, |x|) = |x|: -1 | 1, none at 0.
+SEVERAL = {
+    "max(x, x**2)": ((0, 1), lambda q: 2 * q if q < 0 or q > 1 else 1),
+    "min(x, 0, x**3)": ((-1, 0), lambda q: 3 * q**2 if q < -1 else (1 if q < 0 else 0)),
+    "max(x, 0)**2": ((), lambda q: 2 * q if q > 0 else 0),
+    "max(x, abs(x))": ((0,), lambda q: -1 if q < 0 else 1),
+}
+
+
+@given(formula=st.sampled_from(list(SEVERAL)),
+       q=rational_numbers(min_value=-3, max_value=3, max_denominator=5))
+def test_first_derivative_of_formulas_with_several_pieces(formula, q):
+    act = activations.from_expression(formula)
+    d = act.derivative(1, at=b)
+    assert not d.has(sp.DiracDelta, sp.Heaviside)
+    undefined, hand = SEVERAL[formula]
+    value = d.subs(b, q)
+    if q in undefined:
+        assert value is sp.nan
+        with pytest.raises(NotSmoothError):
+            act.derivative(1, at=q)
+    else:
+        assert value == hand(q) == act.derivative(1, at=q)
+
+
+@pytest.mark.parametrize("formula, at_three", [("max(x, exp(x) - 2)", sp.exp(3)), ("abs(sin(x))", sp.cos(3))])
+def test_symbolic_point_derivative_refuses_when_the_kinks_cannot_be_located(formula, at_three):
+    # x = e^x - 2 has two real roots with no closed form; sin x = 0 has infinitely many: symnet
+    # cannot say where the derivative fails to exist, so it does not give a formula.
+    act = activations.from_expression(formula)
+    with pytest.raises(NotSmoothError, match=r"concrete point .*derivative\(1, at=c\)") as info:
+        act.derivative(1, at=b)
+    assert (info.value.activation, info.value.order, info.value.point) == (act.name, 1, b)
+    # the concrete route still works away from the kinks: at 3, e^3 - 2 > 3 and sin 3 > 0
+    assert is_zero(act.derivative(1, at=3) - at_three)

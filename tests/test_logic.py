@@ -16,8 +16,10 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
+import symnet.logic
+from symnet import activations
 from symnet.constructions.binary import worst_case_error
-from symnet.errors import CertificateError, HypothesisError, InvalidInput
+from symnet.errors import CertificateError, HypothesisError, InvalidInput, NotSmoothError
 from symnet.logic import (
     FarkasCertificate,
     SeparatingHyperplane,
@@ -31,6 +33,7 @@ from symnet.logic import (
     xor_gain_threshold,
     xor_gate,
 )
+from symnet.network import Layer, Network
 
 G = sp.Symbol("g", positive=True)
 
@@ -118,6 +121,22 @@ def test_threshold_versions_reproduce_truth_tables_exactly(n):
     assert not_gate(None).network.expression([sp.Integer(1)]) == 0
     xor = xor_gate(None)
     assert {x: xor.network.expression(list(map(sp.Integer, x))) for x in xor.table} == truth_table("xor")
+
+
+def test_heaviside_is_the_catalogue_step_with_h0_zero():
+    h = symnet.logic.HEAVISIDE
+    assert "HEAVISIDE" in symnet.logic.__all__
+    assert h == activations.get("heaviside") and h.expr == sp.Heaviside(sp.Symbol("x", real=True), 0)
+    # seed 003's unit is "(x0 + x1 - 1.5 > 0)": strict, so an input on the hyperplane gives 0
+    unit = Network([Layer(sp.ImmutableMatrix([[1, 1]]), sp.ImmutableMatrix([-1]), h),
+                    Layer(sp.ImmutableMatrix([[1]]), sp.ImmutableMatrix([0]), None)])
+    for x in itertools.product((0, 1), repeat=2):
+        expected = int(x[0] + x[1] - 1 > 0)
+        assert unit.expression([sp.Integer(v) for v in x]) == expected
+        assert unit.numpy([float(v) for v in x]) == expected
+        assert unit.mpmath(list(x), dps=20) == expected
+    with pytest.raises(NotSmoothError, match="'heaviside' is not continuous at x = 0"):
+        h.derivative(1, at=0)
 
 
 def test_xor_has_farkas_certificate_and_it_rechecks():

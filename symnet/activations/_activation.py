@@ -17,8 +17,9 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from symnet.activations._jets import Singularity, TooComplex, jets
+from symnet.activations._jets import PIECEWISE_NODES, OneSidedJets, Singularity, TooComplex, jets
 from symnet.activations._numeric import to_mpmath_function, to_numpy_function
+from symnet.activations._piecewise import symbolic_derivative
 from symnet.errors import InvalidInput, NotSmoothError, PrecisionError, TooLargeError
 
 __all__ = ["VARIABLE", "Activation", "DerivativeSymbol", "check_dps", "exact_number", "mpmath_number"]
@@ -270,18 +271,50 @@ class Activation:
         otherwise; for the generic activation the symbol ``sigma^(k)(at)``; for a symbolic
         point an expression in that symbol.
 
+        At a symbolic point, the derivative of a piecewise formula (``max``, ``min``, ``abs``,
+        Heaviside: relu, elu, heaviside) is the classical one: a ``Piecewise`` that is exact
+        wherever the derivative exists and sympy's ``nan`` (undefined) at the points where it does
+        not, never sympy's distributional ``Heaviside(b)`` (1/2 at 0) or ``DiracDelta(b)``.
+        Substituting a number for the symbol gives what ``derivative(k, at=number)`` gives, or
+        ``nan`` where that raises :class:`~symnet.errors.NotSmoothError`. The value itself
+        (k = 0) is the formula at the point. See ``symnet.activations._piecewise``.
+
         Raises
         ------
         NotSmoothError
-            If sigma is not k times differentiable at the point (relu at 0 for k >= 1).
+            If sigma is not k times differentiable at the (numeric) point (relu at 0 for k >= 1,
+            heaviside at 0 for k >= 1); at a symbolic point, if symnet cannot locate the points
+            where a piecewise formula switches branch exactly.
         InvalidInput
             If k is not a non-negative int or the point is not a number.
+
+        Examples
+        --------
+        >>> from symnet.activations import get
+        >>> relu = get("relu")
+        >>> relu.derivative(1, at=2), relu.derivative(1, at=-2)
+        (1, 0)
+        >>> from sympy import Symbol
+        >>> b = Symbol("b", real=True)
+        >>> d = relu.derivative(1, at=b)
+        >>> d
+        Piecewise((nan, Eq(b, 0)), (0, b < 0), (1, True))
+        >>> d.subs(b, -3), d.subs(b, 0), d.subs(b, 5)
+        (0, nan, 1)
+        >>> get("elu").derivative(2, at="b")
+        Piecewise((nan, Eq(b, 0)), (exp(b), b < 0), (0, True))
         """
         k = _check_order(k)
         point = self._point(at)
         if self.is_generic:
             return DerivativeSymbol(k, point)
         if point.free_symbols:
+            if k == 0:
+                return self(point)
+            if self.expr.has(*PIECEWISE_NODES):
+                name, expr = self.name, self.expr
+                return symbolic_derivative(name, expr, VARIABLE, point, k,
+                                           lambda c: _derivatives(name, expr, c, k)[k])
             return sp.diff(self.expr, VARIABLE, k).subs(VARIABLE, point)
         return _derivatives(self.name, self.expr, point, k)[k]
 
@@ -307,9 +340,10 @@ class Activation:
 
         The generic activation is smooth everywhere by assumption. For a concrete activation
         the one-sided Taylor jets at the point are compared through ``order`` (default 40).
-        A formula without ``max``, ``min`` or ``abs`` is analytic wherever it is defined (every
-        other whitelisted function is analytic on its real domain), so for it the value at the
-        point decides.
+        A formula without ``max``, ``min``, ``abs`` or Heaviside is analytic wherever it is
+        defined (every other whitelisted function is analytic on its real domain), so for it the
+        value at the point decides. A formula that is not continuous at the point (heaviside at
+        0) is not smooth there for any ``order``.
         """
         order = _check_order(order)
         p = self._point(point)
@@ -317,13 +351,13 @@ class Activation:
             return True
         if p.free_symbols:
             raise InvalidInput(f"activation {self.name!r}: is_smooth_at needs a numeric point, got {p}")
-        if not self.expr.has(sp.Max, sp.Min, sp.Abs):
+        if not self.expr.has(*PIECEWISE_NODES):
             order = 0
         try:
-            _derivatives(self.name, self.expr, p, order)
+            j = _one_sided_jets(self.name, self.expr, p, order)
         except NotSmoothError:
             return False
-        return True
+        return j.continuous() and j.agree_through() >= order
 
     # -- evaluation -----------------------------------------------------------------------
     def __call__(self, z: Any) -> sp.Expr:
@@ -398,9 +432,9 @@ def _compiled(compiler: Callable, act: Activation) -> Callable:
 
 
 @lru_cache(maxsize=512)
-def _derivatives(name: str, expr: sp.Expr, point: sp.Expr, k: int) -> tuple[sp.Expr, ...]:
+def _one_sided_jets(name: str, expr: sp.Expr, point: sp.Expr, k: int) -> OneSidedJets:
     try:
-        j = jets(expr, VARIABLE, point, k)
+        return jets(expr, VARIABLE, point, k)
     except RecursionError:
         raise TooLargeError(f"activation {name!r}: the formula nests too deeply to expand at x = {point}") from None
     except TooComplex as err:
@@ -415,6 +449,22 @@ def _derivatives(name: str, expr: sp.Expr, point: sp.Expr, k: int) -> tuple[sp.E
             point=point,
             order=k,
         ) from None
+
+
+def _derivatives(name: str, expr: sp.Expr, point: sp.Expr, k: int) -> tuple[sp.Expr, ...]:
+    j = _one_sided_jets(name, expr, point, k)
+    if k == 0:
+        return (j.at_point(),)  # the value exists wherever the formula is defined
+    if not j.continuous():
+        raise NotSmoothError(
+            f"activation {name!r} is not continuous at x = {point} (value {j.at_point()}, limits "
+            f"{j.left[0]} from the left and {j.right[0]} from the right), so it has no derivative "
+            f"of order {k} there (nor of any order >= 1). Use a point where it is smooth, or a smooth "
+            "activation (e.g. the sigmoid, whose gain -> oo limit is the step).",
+            activation=name,
+            point=point,
+            order=k,
+        )
     agree = j.agree_through()
     if agree < k:
         raise NotSmoothError(

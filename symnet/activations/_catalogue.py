@@ -10,6 +10,7 @@ import numpy as np
 import sympy as sp
 
 from symnet.activations._activation import VARIABLE, Activation, exact_number
+from symnet.activations._numeric import mpmath_step, numpy_step
 from symnet.activations._parser import parse_formula
 from symnet.errors import InvalidInput, UnknownActivation
 
@@ -63,6 +64,14 @@ def _stable_elu(z: np.ndarray) -> np.ndarray:
     return np.where(z > 0, z, np.expm1(np.minimum(z, 0.0)))
 
 
+def _step(z: np.ndarray) -> np.ndarray:
+    return numpy_step(z, 0.0)  # H(0) = 0, as in the formula Heaviside(x, 0)
+
+
+def _mp_step(z: Any) -> Any:
+    return mpmath_step(z, 0)
+
+
 def _mp_softplus(z: Any) -> Any:
     # log(1 + e^z) = max(z, 0) + log1p(e^-|z|): relative accuracy also for z << 0
     return max(z, 0) + mpmath.log1p(mpmath.exp(-abs(z)))
@@ -86,6 +95,10 @@ CATALOGUE: dict[str, tuple[sp.Expr, str, Any]] = {
     "gelu": (x / 2 * (1 + sp.erf(x / sp.sqrt(2))), "GELU x*Phi(x), erf form", _stable_gelu),
     "elu": (sp.Max(x, 0) + sp.exp(sp.Min(x, 0)) - 1, "ELU with alpha = 1 (C^1, kink in sigma'' at 0)", _stable_elu),
     "relu": (sp.Max(x, 0), "rectified linear unit max(x, 0) (kink at 0)", None),
+    # The threshold unit of [RT] Sec. III B and seed 003's "(x0 + x1 - 1.5 > 0)": H(0) = 0, so
+    # that heaviside(z) = [z > 0] (the symnet.logic gates are built on this convention).
+    "heaviside": (sp.Heaviside(x, 0), "Heaviside step [x > 0]: 1 for x > 0, 0 for x <= 0 (H(0) = 0; "
+                  "threshold unit, jump at 0: no derivative there)", _step),
     "cos": (sp.cos(x), "cosine", None),
     "square": (x**2, "the polynomial x^2 (counterexample to the lower bound, MATH.md sec. 3)", None),
     "cube": (x**3, "the polynomial x^3", None),
@@ -94,7 +107,8 @@ CATALOGUE: dict[str, tuple[sp.Expr, str, Any]] = {
 
 # name -> mpmath implementation free of the cancellation of the formula (1 + erf(x) for x << 0,
 # log(1 + tiny), exp(x) - 1 near 0), so that results are accurate to the working precision.
-_MPMATH_FUNCTIONS: dict[str, Any] = {"softplus": _mp_softplus, "gelu": _mp_gelu, "elu": _mp_elu}
+_MPMATH_FUNCTIONS: dict[str, Any] = {"softplus": _mp_softplus, "gelu": _mp_gelu, "elu": _mp_elu,
+                                     "heaviside": _mp_step}
 
 
 def names() -> tuple[str, ...]:

@@ -21,6 +21,11 @@ differentiation (J. C. P. Miller; Griewank and Walther, *Evaluating Derivatives*
 Non-smooth nodes (``Max``, ``Min``, ``Abs``) are handled exactly: at a point where the branches
 tie, the jet is computed separately from the right (t -> 0+) and from the left (t -> 0-), and
 the k-th derivative exists exactly when the two one-sided jets agree through order k.
+``Heaviside(f, h0)`` (the step: 1 where f > 0, 0 where f < 0, ``h0`` where f = 0) has the constant
+jet 1 or 0 wherever f(p) != 0; where f(p) = 0 each side takes the sign of f(p + t) for that side
+(the first nonzero coefficient f_j, times (+-1)^j), and the value *at* the point is ``h0``, which
+may differ from both one-sided limits (``OneSidedJets.value``): a jump or a removable
+discontinuity, where no derivative of order >= 1 exists.
 
 Coefficient arithmetic. Every coefficient is a rational function, with rational coefficients,
 of finitely many constants: the values at the point of the transcendental and algebraic nodes
@@ -44,9 +49,17 @@ from typing import Any
 
 import sympy as sp
 
-__all__ = ["OneSidedJets", "Singularity", "TooComplex", "canon", "is_zero", "jets"]
+__all__ = ["PIECEWISE_NODES", "OneSidedJets", "Singularity", "TooComplex", "canon", "is_zero", "jets"]
 
 Jet = list  # list[sp.Expr], coefficients c_0..c_N
+
+#: The node types whose formulas are only piecewise analytic (every other node symnet expands is
+#: analytic on its real domain): one-sided jets are needed where their branches meet.
+PIECEWISE_NODES = (sp.Max, sp.Min, sp.Abs, sp.Heaviside)
+
+#: Highest order to which the argument of a Heaviside node is expanded to find its sign on each
+#: side of a point where it vanishes.
+MAX_STEP_ORDER = 64
 
 
 class Singularity(Exception):
@@ -59,11 +72,27 @@ class TooComplex(Singularity):
 
 @dataclass(frozen=True)
 class OneSidedJets:
-    """The Taylor coefficients of f(p + t) for t -> 0- (``left``) and t -> 0+ (``right``)."""
+    """The Taylor coefficients of f(p + t) for t -> 0- (``left``) and t -> 0+ (``right``).
+
+    ``value`` is f(p) itself for formulas with a Heaviside node (it may differ from the one-sided
+    limits ``left[0]`` and ``right[0]``), else ``None`` (f is continuous where it is defined:
+    f(p) = left[0] = right[0]).
+    """
 
     left: tuple
     right: tuple
     agree: int | None = field(default=None, compare=False, repr=False)
+    value: Any = None
+
+    def at_point(self) -> sp.Expr:
+        """f(p), the value at the point."""
+        return self.right[0] if self.value is None else self.value
+
+    def continuous(self) -> bool:
+        """Whether f(p) equals both one-sided limits."""
+        if self.value is None:
+            return is_zero(self.left[0] - self.right[0])
+        return is_zero(self.value - self.left[0]) and is_zero(self.value - self.right[0])
 
     def agree_through(self) -> int:
         """The largest k with left[j] == right[j] for all j <= k (-1 if even c_0 differs)."""
@@ -695,7 +724,37 @@ class _Evaluator:
         if isinstance(expr, (sp.Max, sp.Min)):
             branches = [self.run(a, side) for a in args]
             return ops.extreme(branches, side, pick_max=isinstance(expr, sp.Max))
+        if isinstance(expr, sp.Heaviside):
+            return self.step(expr, side)
         raise Singularity(f"symnet cannot expand {type(expr).__name__} ({expr})")
+
+
+    def step(self, expr: sp.Heaviside, side: int) -> Jet:
+        """The constant jet of Heaviside(f, h0): 1 or 0 by the sign of f on the side, ``h0`` at
+        the point itself (side 0) where f vanishes."""
+        arg, at_zero = expr.args
+        f = self.run(arg, side)
+        sign = self.dom.sign(f[0])
+        if sign == 0:
+            if side == 0:
+                return self.const(at_zero)
+            sign = self.side_sign(arg, side, f)
+        return self.const(sp.Integer(1 if sign > 0 else 0))
+
+    def side_sign(self, arg: sp.Expr, side: int, f: Jet) -> int:
+        """The sign of f(p + t) for small t of the sign ``side``, where f(p) = 0: that of the first
+        nonzero coefficient f_j, times side^j (expanding f further if the jet at hand is all 0)."""
+        order = self.order
+        while True:
+            for j in range(1, len(f)):
+                s = self.dom.sign(f[j])
+                if s:
+                    return s * side**j
+            if order >= MAX_STEP_ORDER:
+                raise Singularity(f"the argument {arg} of Heaviside vanishes to order {MAX_STEP_ORDER} at the "
+                                  "point: symnet cannot tell its sign on either side")
+            order = min(MAX_STEP_ORDER, max(8, 4 * order))
+            f = _Evaluator(self.variable, self.point, order, self.dom).run(arg, side)
 
 
 def _run(expr: sp.Expr, variable: sp.Symbol, point: sp.Expr, order: int, constants: _Constants,
@@ -729,17 +788,24 @@ def jets(expr: sp.Expr, variable: sp.Symbol, point: sp.Expr, order: int) -> OneS
     ((0, 0, 0), (0, 1, 0), 0)
     >>> jets(1 / (1 + sp.exp(-x)), x, sp.Integer(1), 1).right
     (E/(1 + E), E/(1 + E)**2)
+    >>> step = jets(sp.Heaviside(x, 0), x, sp.Integer(0), 1)
+    >>> step.left, step.right, step.value, step.continuous()
+    ((0, 0), (1, 0), 0, False)
     """
     point = sp.sympify(point)
-    sides = (1, -1) if expr.has(sp.Max, sp.Min, sp.Abs) else (1,)
+    sides = (1, -1) if expr.has(*PIECEWISE_NODES) else (1,)
     constants = _Constants()
     # The constants are the values of the nodes at the point: find them at order 0 (cheap), so
     # that the expansion at full order runs once, in the final field.
     _run(expr, variable, point, 0, constants, sides)
+    value = None
+    if expr.has(sp.Heaviside):  # the value at the point (side 0) may differ from both limits
+        vdom, (vjet,) = _run(expr, variable, point, 0, constants, (0,))
+        value = vdom.output(vjet[0])
     dom, results = _run(expr, variable, point, order, constants, sides)
     right = tuple(dom.output(c) for c in results[0])
     if len(results) == 1:
-        return OneSidedJets(right, right, len(right) - 1)
+        return OneSidedJets(right, right, len(right) - 1, value)
     left_jet, right_jet = results[1], results[0]
     agree = len(right) - 1
     for k, (a, b) in enumerate(zip(left_jet, right_jet, strict=False)):
@@ -747,4 +813,4 @@ def jets(expr: sp.Expr, variable: sp.Symbol, point: sp.Expr, order: int) -> OneS
             agree = k - 1
             break
     left = tuple(dom.output(c) for c in left_jet)
-    return OneSidedJets(left, right, agree)
+    return OneSidedJets(left, right, agree, value)

@@ -16,7 +16,7 @@ import sympy as sp
 
 from symnet.errors import InvalidInput
 
-__all__ = ["numpy_erf", "product_of", "sum_of", "to_mpmath_function", "to_numpy_function"]
+__all__ = ["mpmath_step", "numpy_erf", "numpy_step", "product_of", "sum_of", "to_mpmath_function", "to_numpy_function"]
 
 
 def numpy_erf(z: np.ndarray) -> np.ndarray:
@@ -26,6 +26,25 @@ def numpy_erf(z: np.ndarray) -> np.ndarray:
     except ImportError:  # pragma: no cover - scipy is a dependency
         return np.vectorize(math.erf, otypes=[float])(z)
     return erf(z)
+
+
+def numpy_step(z: np.ndarray, at_zero: float = 0.0) -> np.ndarray:
+    """The Heaviside step on a float64 array: 1 where z > 0, 0 where z < 0, ``at_zero`` where
+    z = 0 (NaN stays NaN)."""
+    z = np.asarray(z, dtype=float)
+    out = np.where(z > 0, 1.0, np.where(z < 0, 0.0, at_zero))
+    return np.where(np.isnan(z), np.nan, out)
+
+
+def mpmath_step(z, at_zero=0):
+    """The Heaviside step at an mpf: 1 if z > 0, 0 if z < 0, ``at_zero`` if z = 0 (NaN stays NaN)."""
+    if mpmath.isnan(z):
+        return z
+    if z > 0:
+        return mpmath.mpf(1)
+    if z < 0:
+        return mpmath.mpf(0)
+    return mpmath.mpf(at_zero)
 
 
 _NUMPY = {
@@ -39,6 +58,7 @@ _NUMPY = {
     sp.sinh: np.sinh,
     sp.cosh: np.cosh,
     sp.atan: np.arctan,
+    sp.Heaviside: numpy_step,  # two arguments: Heaviside(z, value at 0)
 }
 
 _MPMATH = {
@@ -52,6 +72,7 @@ _MPMATH = {
     sp.sinh: mpmath.sinh,
     sp.cosh: mpmath.cosh,
     sp.atan: mpmath.atan,
+    sp.Heaviside: mpmath_step,
 }
 
 
@@ -95,6 +116,10 @@ def _compile(expr: sp.Expr, variable: sp.Symbol, table: dict, number: Callable, 
         return lambda z: _fold(maximum, [p(z) for p in parts])
     if isinstance(expr, sp.Min):
         return lambda z: _fold(minimum, [p(z) for p in parts])
+    if isinstance(expr, sp.Heaviside):  # Heaviside(arg, value at 0)
+        step = table[sp.Heaviside]
+        arg, at_zero = parts
+        return lambda z: step(arg(z), at_zero(z))
     func = table.get(type(expr))
     if func is None:
         raise InvalidInput(f"no numeric implementation of {type(expr).__name__} in {expr}")
