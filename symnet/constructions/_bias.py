@@ -220,10 +220,10 @@ def operating_point(activation: Activation, order: int, bias: Any = None, *, who
         b = exact_number(bias, f"{who}: bias", allow_symbols=False)
         value = activation.derivative(order, b)
         if is_zero(value):
-            condition = nonzero_condition(order, "b")
+            condition, name = nonzero_condition(order, "b"), derivative_name(order)
             raise HypothesisError(
                 f"{who}: the hypothesis {condition} fails for activation {activation.name!r} at the "
-                f"given bias b = {b} (sigma^({order})({b}) = 0), so the normalisation 1/sigma^({order})(b) "
+                f"given bias b = {b} ({name}({b}) = 0), so the normalisation 1/{name}(b) "
                 "does not exist. Pass another bias, or bias=None to let symnet choose one.",
                 hypothesis=condition,
             )
@@ -245,12 +245,13 @@ def operating_point(activation: Activation, order: int, bias: Any = None, *, who
             continue
         how = "zero" if b == 0 else "candidate"
         return OperatingPoint(activation, b, order, value, how, tuple(rejected))
+    condition = nonzero_condition(order, "b")
     raise HypothesisError(
-        f"{who}: sigma^({order})(b) vanishes or does not exist at every bias tried for activation "
-        f"{activation.name!r} ({', '.join(map(str, rejected))}); the construction needs sigma^({order})(b) != 0. "
+        f"{who}: {derivative_name(order)}(b) vanishes or does not exist at every bias tried for activation "
+        f"{activation.name!r} ({', '.join(map(str, rejected))}); the construction needs {condition}. "
         "Use an activation whose derivatives of that order are not identically zero "
         "(piecewise-linear and low-degree polynomial activations cannot be used; for ReLU networks, "
         "products and squares are built by symnet.constructions.yarotsky: yarotsky_square, "
         "yarotsky_multiplication).",
-        hypothesis=f"sigma^({order})(b) != 0",
+        hypothesis=condition,
     )
