@@ -65,3 +65,56 @@ def test_bad_inputs(tmp_path, result, gate):
         plot_error_map(gate, [(-1, 1), (-1, 1)], scale=0.1, resolution=1)
     with pytest.raises(InvalidInput, match="empty"):
         plot_error_map(gate, [(1, -1), (-1, 1)], scale=0.1)
+
+
+def tick_labels(fig, axis, coordinate):
+    """(position, window extent) of the non-empty tick labels inside the axis' view, after a draw."""
+    fig.draw_without_rendering()
+    low, high = axis.get_view_interval()
+    return sorted((label.get_position()[coordinate], label.get_window_extent())
+                  for label in axis.get_ticklabels(which="both")
+                  if label.get_visible() and label.get_text() and low <= label.get_position()[coordinate] <= high)
+
+
+def assert_readable(fig, labels):
+    assert len(labels) >= 2, labels
+    boxes = [box for _, box in labels]
+    for i, box in enumerate(boxes):
+        assert fig.bbox.contains(box.x0, box.y0) and fig.bbox.contains(box.x1, box.y1), box  # not clipped
+        for other in boxes[i + 1:]:
+            assert not box.overlaps(other), (labels, box, other)
+
+
+@pytest.mark.parametrize("scales", [
+    [1e-1, 1e-2, 1e-3],                    # three decades
+    [0.2, 0.1, 0.05, 0.025, 0.0125],       # symnet plot's default: one power of ten in view
+    [0.9, 0.3, 0.1, 0.03, 0.011],          # almost two decades
+    [0.1, 0.07, 0.05, 0.035],              # half a decade
+    [0.05, 0.04, 0.03],                    # a fifth of a decade
+    [0.05, 0.045, 0.04],                   # a tenth of a decade
+    [0.5, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6],  # many decades, mpmath at the small scales
+])
+def test_sweep_tick_labels_do_not_overlap(gate, scales):
+    fig = plot_sweep(sweep(gate, scales, points=8))
+    ax = fig.axes[0]
+    assert_readable(fig, tick_labels(fig, ax.xaxis, 0))
+    assert_readable(fig, tick_labels(fig, ax.yaxis, 1))
+
+
+def test_sweep_default_scales_are_labelled_1_2_5(gate):
+    # lam from 0.0125 to 0.2: 10^-1 is the only power of ten in view, so 2 and 5 x 10^k are labelled
+    # as well (matplotlib's own 2, 3, 4, 6 x 10^-2 labels overlapped there)
+    fig = plot_sweep(sweep(gate, [0.2, 0.1, 0.05, 0.025, 0.0125], points=8))
+    positions = [position for position, _ in tick_labels(fig, fig.axes[0].xaxis, 0)]
+    assert positions == pytest.approx([0.02, 0.05, 0.1, 0.2])
+
+
+def test_error_map_labels_fit_and_do_not_overlap(gate):
+    fig = plot_error_map(gate, [(-1000, 1000), (-1001, -1000)], scale=0.1, resolution=5)
+    ax, colorbar = fig.axes
+    for axis, coordinate in ((ax.xaxis, 0), (ax.yaxis, 1), (colorbar.yaxis, 1)):
+        assert_readable(fig, tick_labels(fig, axis, coordinate))
+    fig.draw_without_rendering()
+    for text in (ax.xaxis.label, ax.yaxis.label, ax.title, colorbar.yaxis.label):
+        box = text.get_window_extent()
+        assert fig.bbox.contains(box.x0, box.y0) and fig.bbox.contains(box.x1, box.y1), text
