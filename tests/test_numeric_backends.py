@@ -223,3 +223,28 @@ def test_overflowing_activation_gives_infinite_estimate_and_is_not_trusted():
     assert not np.isfinite(ev.max_error_estimate)
     with pytest.raises(PrecisionError, match="not finite"):
         evaluate(net, [[1.0]], accuracy=1.0)
+
+
+def test_error_estimate_across_a_jump_and_a_kink():
+    # heaviside(x + y - 3/10) at (0.1, 0.2): the float64 sum 0.1 + 0.2 - 0.3 is 5.55e-17, but the
+    # rounding of the pre-activation (about 1e-16) may cross the jump, so the bound must be >= the
+    # jump height 1; a point far from the jump keeps a tiny bound.
+    step = Network.single_hidden_layer([[1, 1]], [1], "heaviside", hidden_bias=[-sp.Rational(3, 10)])
+    values, amplification = Float64Program(step).run(np.array([[0.1, 0.2], [0.5, 0.5]]))
+    assert U64 * amplification[0] >= 1.0
+    assert U64 * amplification[1] < 1e-14
+    assert values[1] == 1.0  # 0.5 + 0.5 - 0.3 > 0
+    # exact value by hand: 0.1 and 0.2 are the binary doubles 3602879701896397/2^55 and
+    # 3602879701896397/2^54, whose sum exceeds 3/10, so the step is 1; mpmath resolves it
+    exact = 1 if sp.Rational(3602879701896397, 2**55) + sp.Rational(3602879701896397, 2**54) > sp.Rational(3, 10) else 0
+    assert exact == 1
+    ev = evaluate(step, [[0.1, 0.2]], accuracy=1e-6)
+    assert ev.backend == "mpmath" and float(ev.values[0]) == exact
+    # relu(x - y) at x = y: one-sided slopes 0 and 1, so a rounding error e of the pre-activation
+    # moves the output by up to e (sympy's Heaviside(0) = 1/2 would have halved it)
+    kink = Network.single_hidden_layer([[1, -1]], [1], "relu")
+    _, at_kink = Float64Program(kink).run(np.array([[0.3, 0.3]]))
+    # by hand (units of u): the dot product of fan-in 2 gives e_z = (2 + 2)(|0.3| + |0.3|) = 2.4;
+    # slope 1 and the activation's 4 ulps give e_h >= 1 * 2.4 + 4 (|0| + 1) = 6.4, and the output
+    # layer (weight 1, h = 0) passes it on: K >= 6.4 (with slope 1/2 it would be 5.2)
+    assert at_kink[0] >= 6.4

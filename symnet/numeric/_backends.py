@@ -72,12 +72,24 @@ class PrecisionWarning(UserWarning):
     """Float64 results whose estimated rounding error exceeds what was asked (or 1e-6 relative)."""
 
 
+#: Functions whose presence makes an activation piecewise (kinks, or jumps for Heaviside).
+_PIECEWISE = (sp.Max, sp.Min, sp.Abs, sp.Heaviside, sp.Piecewise, sp.sign)
+
+
 @lru_cache(maxsize=128)
 def _derivative_numpy(activation: Activation):
-    return to_numpy_function(sp.diff(activation.expr, VARIABLE), VARIABLE)
+    """sigma' in float64 where sigma is differentiable (the DiracDelta terms of a jump are 0
+    away from it; the jump itself is accounted for by :func:`_propagated_error`)."""
+    derivative = sp.diff(activation.expr, VARIABLE).replace(sp.DiracDelta, lambda *args: sp.S.Zero)
+    return to_numpy_function(derivative, VARIABLE)
 
 
-def _abs_derivative(activation: Activation, z: np.ndarray, values: np.ndarray) -> np.ndarray:
+@lru_cache(maxsize=128)
+def _is_piecewise(activation: Activation) -> bool:
+    return activation.expr.has(*_PIECEWISE)
+
+
+def _abs_derivative(activation: Activation, z: np.ndarray) -> np.ndarray:
     """|sigma'(z)| in float64; where the formula overflows, a central difference instead."""
     d = np.abs(_derivative_numpy(activation)(z))
     bad = ~np.isfinite(d)
@@ -88,6 +100,24 @@ def _abs_derivative(activation: Activation, z: np.ndarray, values: np.ndarray) -
             d[bad] = np.abs(activation.numpy(zb + h) - activation.numpy(zb - h)) / (2 * h)
         d[~np.isfinite(d)] = np.inf
     return d
+
+
+def _propagated_error(activation: Activation, z: np.ndarray, values: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Bound, in units of u, on |sigma(z + d) - sigma(z)| for |d| <= u e.
+
+    Smooth sigma: |sigma'(z)| e (first order). Piecewise sigma (relu, elu, abs, heaviside, ...): the
+    interval [z - u e, z + u e] may cross a kink or a jump, so the slope is the largest of |sigma'|
+    at z and at both ends (the other side of a kink), and the change of value from z to either end
+    is added (a jump of size J gives J / u; exact for monotone steps such as heaviside).
+    """
+    if not _is_piecewise(activation):
+        return _abs_derivative(activation, z) * e
+    radius = UNIT_ROUNDOFF * e
+    lower, upper = z - radius, z + radius
+    slope = np.maximum(_abs_derivative(activation, z),
+                       np.maximum(_abs_derivative(activation, lower), _abs_derivative(activation, upper)))
+    change = np.maximum(np.abs(activation.numpy(lower) - values), np.abs(activation.numpy(upper) - values))
+    return slope * e + change / UNIT_ROUNDOFF
 
 
 class Float64Program:
@@ -157,7 +187,7 @@ class Float64Program:
                     continue
                 h = activation.numpy(z)
                 if estimate:
-                    e = _abs_derivative(activation, z, h) * e + ACTIVATION_ULPS * (np.abs(h) + 1.0)
+                    e = _propagated_error(activation, z, h, e) + ACTIVATION_ULPS * (np.abs(h) + 1.0)
         if estimate:
             e[~np.isfinite(h)] = np.inf
             e[np.isnan(e)] = np.inf
