@@ -565,6 +565,23 @@ def test_numpy_relative_accuracy_over_the_whole_float_range(name):
     assert special[0] == (1.0 if name == "sigmoid" else np.inf) and special[1] in (0.0, -0.0)
 
 
+def test_gelu_numpy_takes_its_limits_at_plus_and_minus_infinity():
+    # gelu(z) = z Phi(z): |z| Phi(z) <= phi(z) for z < 0 (Mills), so gelu -> 0 at -inf, and
+    # gelu -> +inf at +inf. 0.5 * z * erfc(-z/sqrt 2) at z = -inf is -inf * 0 = nan (silu had the
+    # same fault); the other entries of the array, and the finite values, must be unaffected.
+    gelu = activations.get("gelu")
+    z = np.array([-np.inf, np.inf, np.nan, -1e300, -1.0, 2.5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values = gelu.numpy(z)
+        assert float(gelu.numpy(-np.inf)) == 0.0
+    assert values[0] == 0.0 and values[1] == np.inf and np.isnan(values[2]) and values[3] == 0.0
+    with mpmath.workdps(40):
+        for zi, vi in zip(z[4:], values[4:], strict=True):
+            exact = float(zi / 2 * mpmath.erfc(-mpmath.mpf(zi) / mpmath.sqrt(2)))
+            assert vi == pytest.approx(exact, rel=1e-14)
+
+
 # -- the Heaviside step (catalogue "heaviside") -------------------------------------------------------
 
 def test_heaviside_is_in_the_catalogue_with_h0_zero():

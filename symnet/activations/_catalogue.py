@@ -56,7 +56,9 @@ def _stable_gelu(z: np.ndarray) -> np.ndarray:
     # x/2 (1 + erf(x/sqrt 2)) = x/2 erfc(-x/sqrt 2): no cancellation for x << 0
     from scipy.special import erfc
 
-    return 0.5 * z * erfc(-z / np.sqrt(2.0))
+    with np.errstate(invalid="ignore"):
+        out = 0.5 * z * erfc(-z / np.sqrt(2.0))
+    return np.where(z == -np.inf, 0.0, out)  # the limit, not -inf * erfc(inf) = -inf * 0 = nan
 
 
 def _stable_elu(z: np.ndarray) -> np.ndarray:
