@@ -528,12 +528,13 @@ class Network:
                 f"activations=[{acts}], hidden_neurons={self.hidden_neurons}, synapses={self.synapses})")
 
     def latex(self) -> str:
-        """The layers as LaTeX equations (an ``aligned`` block)."""
+        """The layers as LaTeX equations (an ``aligned`` block); the scale ``lam`` prints as ``\\lambda``."""
         lines = []
         prev = "x"
         for i, layer in enumerate(self.layers, 1):
-            w = sp.latex(layer.weights)
-            b = sp.latex(layer.bias)
+            names = {s: "\\lambda" for s in layer.weights.free_symbols | layer.bias.free_symbols if s.name == "lam"}
+            w = sp.latex(layer.weights, symbol_names=names)
+            b = sp.latex(layer.bias, symbol_names=names)
             affine = f"{w} {prev}" + ("" if all(v == 0 for v in layer.bias) else f" + {b}")
             if layer.activation is None:
                 lines.append(f"N(x) &= {affine}")

@@ -195,6 +195,19 @@ def test_latex():
     assert "+" not in generic.latex().split("\\\\")[0]  # no zero bias printed
 
 
+def test_latex_prints_the_scale_as_lambda():
+    # N(x) = sigma(lam x) / (2 lam^2): the scale is the Greek lambda of MATH.md sec. 0, not "lam"
+    net = Network.single_hidden_layer([[LAM]], [1 / (2 * LAM**2)], activations.generic(), hidden_bias=[LAM])
+    tex = net.latex()
+    assert "h^{(1)} &= \\sigma\\left(\\left[\\begin{matrix}\\lambda\\end{matrix}\\right] x + " \
+           "\\left[\\begin{matrix}\\lambda\\end{matrix}\\right]\\right)" in tex
+    assert "\\frac{1}{2 \\lambda^{2}}" in tex
+    assert "lam" not in tex.replace("\\lambda", "")
+    # another symbol keeps its own name; a user's "lambda" is sympy's \lambda already
+    other = Network.single_hidden_layer([[sp.Symbol("a")]], [sp.Symbol("lambda")], "tanh").latex()
+    assert "\\begin{matrix}a\\end{matrix}" in other and "\\begin{matrix}\\lambda\\end{matrix}" in other
+
+
 def test_networks_are_immutable():
     net = square_net()
     with pytest.raises(dataclasses.FrozenInstanceError):
