@@ -91,24 +91,67 @@ def _names(text: str) -> tuple[str, ...]:
     return names
 
 
-def _box(text: str, dims: int) -> list[tuple[Any, Any]]:
-    """``R`` (the box [-R, R]^d), ``LOW:HIGH`` (every input) or ``L1:H1,L2:H2,...``."""
-    parts = _items(text)
-    if not parts:
-        raise InvalidInput("--box is empty; give R, LOW:HIGH, or LOW:HIGH,LOW:HIGH,... (one per input)")
+_BOX_SYNTAX = ("R (the box [-R, R] for every input), LOW:HIGH (one interval for every input), or "
+               "L1:H1,L2:H2,... (one interval per input, in the construction's input order)")
+
+
+def _box(text: str, variables: Sequence[Any]) -> list[tuple[Any, Any]]:
+    """The box ``--box`` gives for a construction with inputs ``variables``.
+
+    ``R`` is [-R, R] for every input, ``LOW:HIGH`` one interval for every input, and
+    ``L1:H1,L2:H2,...`` one interval per input, in order. Anything else is refused: an empty item
+    (``1,,2``), an interval with two colons, a negative radius, LOW > HIGH, or a number of
+    intervals other than 1 or the number of inputs.
+
+    Examples
+    --------
+    >>> from symnet.cli import _box
+    >>> _box("0:1,5:6", ["u", "v"])
+    [(0, 1), (5, 6)]
+    >>> _box("1/2", ["u", "v"])
+    [(-1/2, 1/2), (-1/2, 1/2)]
+    """
+    dims = len(variables)
+    names = ", ".join(map(str, variables))
+    parts = [p.strip() for p in text.split(",")]
+    if not any(parts):
+        raise InvalidInput(f"--box is empty; give {_BOX_SYNTAX}")
+    if not all(parts):
+        raise InvalidInput(f"--box {text!r} has an empty item; give {_BOX_SYNTAX}")
     intervals = []
     for p in parts:
+        if p.count(":") > 1:
+            raise InvalidInput(f"--box item {p!r} has more than one ':'; an interval is LOW:HIGH, and intervals "
+                               "are separated by commas (e.g. --box 0:1,5:6)")
         if ":" in p:
             lo, _, hi = p.partition(":")
-            intervals.append((_constant(lo, "a box bound"), _constant(hi, "a box bound")))
+            if not lo.strip() or not hi.strip():
+                raise InvalidInput(f"--box item {p!r} lacks an end; an interval is LOW:HIGH, e.g. -1:1")
+            low, high = _constant(lo, "a box bound"), _constant(hi, "a box bound")
+            if _decided(low > high):
+                raise InvalidInput(f"--box item {p!r} is empty: LOW = {lo.strip()} is above HIGH = {hi.strip()}")
         else:
             r = _constant(p, "a box radius")
-            intervals.append((-r, r))
+            if _decided(r < 0):
+                raise InvalidInput(f"--box radius {p!r} is negative; R means [-R, R] (give a radius >= 0, "
+                                   "or an interval LOW:HIGH)")
+            low, high = -r, r
+        intervals.append((low, high))
     if len(intervals) == 1:
         intervals *= dims
     if len(intervals) != dims:
-        raise InvalidInput(f"--box has {len(intervals)} intervals but the construction has {dims} inputs")
+        raise InvalidInput(f"--box has {len(intervals)} intervals but the construction has {dims} "
+                           f"input{'s' if dims != 1 else ''} ({names}): give one interval for every input "
+                           f"or exactly {dims}, separated by commas")
     return intervals
+
+
+def _decided(relation: Any) -> bool:
+    """True only if a sympy relation between constants is decided True (undecided: False)."""
+    try:
+        return bool(relation)
+    except TypeError:
+        return False
 
 
 # -- constructions ------------------------------------------------------------------------------------
@@ -141,6 +184,9 @@ CONSTRUCTIONS: dict[str, ConstructionSpec] = {
     "yarotsky-square": ConstructionSpec("yarotsky_square", "x^2 on [0, 1] by Yarotsky's ReLU network (MATH.md sec. 8)",
                                         ("m",)),
 }
+
+#: the options that size or specify a construction; each construction takes only its own ``needs``
+_SIZE_OPTIONS = ("n", "k", "exponents", "target", "variables", "m")
 
 _EXAMPLES = {"exponents": "--exponents 2,1", "target": "--target 'x**2 - 2*x*y'", "variables": "--variables x,y"}
 
@@ -180,6 +226,10 @@ def build_construction(args: argparse.Namespace, default_activation: str = "gene
         if value is None:
             raise InvalidInput(f"the construction {key!r} needs --{need} (e.g. {_EXAMPLES.get(need, f'--{need} 3')})")
         kwargs[rename.get(need, need)] = value
+    for option in _SIZE_OPTIONS:
+        if option not in spec.needs and getattr(args, option, None) is not None:
+            raise InvalidInput(f"the construction {key!r} takes no --{option}"
+                               + (f" (it takes {', '.join('--' + n for n in spec.needs)})" if spec.needs else ""))
     if "activation" in params:
         kwargs["activation"] = _activation(args, default_activation)
     elif getattr(args, "activation", None) or getattr(args, "expression", None):
@@ -234,6 +284,8 @@ def _write_or_print(text: str, output: str | None, force: bool) -> None:
 def _cmd_derive(args: argparse.Namespace) -> int:
     from symnet.derivations import derive
 
+    if args.text and args.standalone:
+        raise InvalidInput("--standalone makes a LaTeX document; it cannot be combined with --text")
     construction = build_construction(args)
     derivation = derive(construction, args.order)
     if args.text:
@@ -325,7 +377,7 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     from symnet import numeric
 
     construction = build_construction(args, default_activation="softplus")
-    box = _box(args.box, len(construction.variables))
+    box = _box(args.box, construction.variables)
     eps = _constant(args.eps, "--eps")
     kwargs: dict[str, Any] = {}
     if args.scale is not None:
@@ -337,6 +389,9 @@ def _cmd_certify(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     print(certificate)
     return EXIT_OK if _rechecked(certificate, "certificate") else EXIT_FAILED
+
+
+_DEFAULT_SCALES, _DEFAULT_POINTS = "0.2,0.1,0.05,0.025,0.0125", 64
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
@@ -352,18 +407,23 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         raise InvalidInput(f"cannot write {args.output!r}: use a .png, .svg or .pdf file name")
     if os.path.exists(args.output) and not args.force:
         raise InvalidInput(f"{args.output} exists; refusing to overwrite it (pass --force to replace it)")
-    construction = build_construction(args, default_activation="softplus")
     if args.kind == "map":
         if args.box is None or args.scale is None:
             raise InvalidInput("--kind map needs --box and --scale (the lam to draw)")
-        box = _box(args.box, len(construction.variables))
+        if args.scales is not None or args.points is not None:
+            raise InvalidInput("--scales and --points are for --kind sweep; --kind map draws one lam (--scale)")
+    elif args.box is not None or args.scale is not None:
+        raise InvalidInput("--box and --scale are for --kind map; a sweep samples its own box at --scales")
+    construction = build_construction(args, default_activation="softplus")
+    if args.kind == "map":
+        box = _box(args.box, construction.variables)
         figure = numeric.plot_error_map(construction, box, scale=_constant(args.scale, "--scale"))
         summary = f"error map at lam = {args.scale}"
     else:
-        scales = [_constant(s, "a scale") for s in _items(args.scales)]
+        scales = [_constant(s, "a scale") for s in _items(args.scales or _DEFAULT_SCALES)]
         if len(scales) < 2:
             raise InvalidInput("--scales needs at least two values of lam, e.g. 0.1,0.05,0.025")
-        result = numeric.sweep(construction, scales, points=args.points)
+        result = numeric.sweep(construction, scales, points=args.points or _DEFAULT_POINTS)
         figure = plot_sweep(result)
         summary = f"fitted slope {result.slope:.3f}, predicted order {result.order}"
     with atomic_path(args.output, force=args.force) as tmp:
@@ -374,8 +434,47 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 # -- the parser ----------------------------------------------------------------------------------------
 
+#: what to say when an option is given twice (argparse's ``store`` would keep the last value silently)
+_ONCE_HINTS = {
+    "box": "give one --box: " + _BOX_SYNTAX + ", e.g. --box 0:1,5:6",
+    "exponents": "give them in one option, e.g. --exponents 2,1",
+    "variables": "give them in one option, e.g. --variables x,y",
+    "scales": "give them in one option, e.g. --scales 0.1,0.05,0.025",
+}
+
+
+class _StoreOnce(argparse.Action):
+    """argparse's ``store``, refusing an option given twice instead of keeping the last value.
+
+    ``--box 0:1 --box 5:6`` once certified [5, 6] x [5, 6] without a word: every option that
+    takes a value may be given at most once.
+    """
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        given = namespace.__dict__.setdefault("_symnet_given", {})
+        if option_string is not None and self.dest in given:
+            hint = _ONCE_HINTS.get(self.dest, "give it once")
+            raise argparse.ArgumentError(self, f"given more than once ({_shown(given[self.dest])}, then "
+                                               f"{_shown(values)}); {hint}")
+        given[self.dest] = values
+        setattr(namespace, self.dest, values)
+
+
+def _shown(value: Any) -> str:
+    """An option's value as the user wrote it: ``'0:1'``, ``2,1`` (a tuple), ``3``."""
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with exit status 2 and a hint, and no traceback."""
+    """argparse with exit status 2 and a hint, no traceback, and no option given twice."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
 
     def error(self, message: str):  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -457,18 +556,19 @@ _COMMANDS = (
     _Command("activations", _cmd_activations, "list the catalogue of activations"),
     _Command("constructions", _cmd_constructions, "list the constructions 'derive', 'certify' and 'plot' accept"),
     _Command(
-        "derive", _cmd_derive, "write the derivation of a construction's exact error series as LaTeX",
+        "derive", _cmd_derive, "write the derivation of a construction's exact error series (LaTeX or text)",
         description="Derive a construction's exact error series step by step and print it as LaTeX (an amsmath "
-        "fragment, or with --standalone a complete document for pdflatex).",
+        "fragment, or with --standalone a complete document for pdflatex), or with --text as plain text.",
         examples=("  symnet derive multiplication-gate --order 4",
                   "  symnet derive multiplication-gate --activation softplus --order 4 -o gate.tex --standalone",
-                  "  symnet derive monomial --exponents 2,1 --expression 'log(1 + exp(x))' --order 2"),
+                  "  symnet derive monomial --exponents 2,1 --expression 'log(1 + exp(x))' --order 2",
+                  "  symnet derive shallow-product --n 3 --order 4 --text"),
         arguments=(
             *_construction_options("generic"),
             _option("--order", type=_order, required=True, metavar="K", help="exact through lam^K"),
             _option("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)"),
             _option("--standalone", action="store_true", help="a complete LaTeX document (default: a fragment)"),
-            _option("--text", action="store_true", help="plain text instead of LaTeX"),
+            _option("--text", action="store_true", help="plain text (ASCII math such as lam**2) instead of LaTeX"),
             _FORCE,
         )),
     _Command(
@@ -505,12 +605,14 @@ _COMMANDS = (
         description="Prove rigorously (arb ball arithmetic) that the construction is within eps of its target on "
         "a box, choosing lam unless --scale is given; the certificate is re-checked independently.",
         examples=("  symnet certify multiplication-gate --activation softplus --box 1 --eps 1e-6",
+                  "  symnet certify multiplication-gate --activation softplus --box 0:1,5:6 --eps 1e-3",
                   "  symnet certify square-gate --activation tanh --bias 1 --box=-2:2 --eps 1e-4",
+                  "One --box for all inputs ([0, 1] x [5, 6] is --box 0:1,5:6; a second --box is refused).",
                   "A value starting with '-' is fine: --box -1:1 and --box=-1:1 both work."),
         arguments=(
             *_construction_options("softplus"),
             _option("--box", required=True, metavar="BOX",
-                    help="R (the box [-R, R]^n), LOW:HIGH (every input), or LOW:HIGH,LOW:HIGH,... (one per input)"),
+                    help="given once: " + _BOX_SYNTAX),
             _option("--eps", required=True, metavar="EPS", help="the tolerance, e.g. 1e-6"),
             _option("--scale", metavar="LAM", help="use this lam instead of searching for one"),
         )),
@@ -524,11 +626,12 @@ _COMMANDS = (
             *_construction_options("softplus"),
             _option("--kind", choices=("sweep", "map"), default="sweep",
                     help="sweep: max error against lam, log-log (default); map: the error over a 2-d box"),
-            _option("--box", metavar="BOX", help="for --kind map: R, LOW:HIGH, or LOW:HIGH,LOW:HIGH"),
+            _option("--box", metavar="BOX", help="for --kind map (once): R, LOW:HIGH, or LOW:HIGH,LOW:HIGH"),
             _option("--scale", metavar="LAM", help="for --kind map: the lam to draw"),
-            _option("--scales", default="0.2,0.1,0.05,0.025,0.0125", metavar="L1,L2,...",
-                    help="values of lam (default 0.2,0.1,0.05,0.025,0.0125)"),
-            _option("--points", type=_positive_int, default=64, metavar="N", help="sample points (default 64)"),
+            _option("--scales", metavar="L1,L2,...",
+                    help=f"for --kind sweep: the values of lam (default {_DEFAULT_SCALES})"),
+            _option("--points", type=_positive_int, metavar="N",
+                    help=f"for --kind sweep: sample points (default {_DEFAULT_POINTS})"),
             _option("-o", "--output", required=True, metavar="FILE", help="image file (.png, .pdf, .svg)"),
             _FORCE,
         )),
@@ -591,6 +694,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(_attach_negative_values(sys.argv[1:] if argv is None else argv))
     except SystemExit as stop:  # argparse has printed the help, the version or the usage error
         return EXIT_OK if stop.code is None else stop.code if isinstance(stop.code, int) else EXIT_USAGE
+    vars(args).pop("_symnet_given", None)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE

@@ -119,7 +119,9 @@ class Step:
 
     def __str__(self) -> str:
         body = "\n".join(f"    {row}" for row in self.rows)
-        why = self.plain or self.justification
+        from symnet.derivations._plain import plain
+
+        why = self.plain or plain(self.justification)
         return f"{self.title}\n{body}\n    -- {why}" if body else f"{self.title}\n    -- {why}"
 
 
