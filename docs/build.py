@@ -128,10 +128,10 @@ def _first_paragraph(script: Path) -> str:
 def theorems_md(results: list[tuple[Path, dict | None, str]]) -> str:
     lines = [HEADER, "", "# Theorems and symnet's verdicts", "",
              "Each `proofs/` script checks claims of the sources (LTR, RT, Yarotsky, the seed slides; see",
-             "`../shared/MATH.md` in the project notes) by at least two independent routes. A verdict concerns the",
-             "*source's* claim: **verified**, **refuted** (false as stated) or **corrected** (true once fixed);",
-             "\"routes agree\" says whether symnet's own independent checks agreed. Regenerate with",
-             "`python docs/build.py`; rerun one script with `symnet check <name>`.", "",
+             "[math.md](math.md), the mathematics reference MATH.md, whose sections the scripts cite) by at least",
+             "two independent routes. A verdict concerns the *source's* claim: **verified**, **refuted** (false as",
+             "stated) or **corrected** (true once fixed); \"routes agree\" says whether symnet's own independent",
+             "checks agreed. Regenerate with `python docs/build.py`; rerun one script with `symnet check <name>`.", "",
              "| script | result | claims | verified | refuted | corrected | routes agree |",
              "|---|---|---|---|---|---|---|"]
     for script, data, _ in results:

@@ -1,6 +1,7 @@
 """Shared scaffolding for the proofs/ scripts: a verdict table and the command line.
 
-Each script checks claims of MATH.md by at least two independent routes. A row's verdict says
+Each script checks claims of MATH.md (the mathematics reference, docs/math.md in the repository;
+"MATH.md sec. N" is its section N) by at least two independent routes. A row's verdict says
 what symnet concluded about the *source's* claim (``verified``, ``refuted``, ``corrected``);
 ``ok`` says whether symnet's own independent routes agreed. The script exits non-zero when any
 row is not ok, i.e. when symnet could not confirm its own conclusion.

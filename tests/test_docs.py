@@ -37,3 +37,141 @@ def test_every_capability_has_a_page():
                  "numeric", "derivations", "cli", "proofs", "theorems"):
         assert f"({page}.md)" in index
         assert (DOCS / f"{page}.md").exists(), page
+
+
+# -- README and the mathematics reference ----------------------------------------------------------------
+
+REPO = DOCS.parent
+README = REPO / "README.md"
+
+
+def _source_files():
+    """The repository's own text files (no virtualenv, caches or generated PDFs)."""
+    for top in ("symnet", "proofs", "docs", "tests", "benchmarks"):
+        for path in sorted((REPO / top).rglob("*")):
+            if path.suffix in (".py", ".md", ".tex", ".toml") and "__pycache__" not in path.parts:
+                yield path
+    yield README
+    yield REPO / "pyproject.toml"
+
+
+def test_readme_links_resolve_inside_the_repository():
+    targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", README.read_text())
+    assert "docs/math.md" in targets and "docs/cli.md" in targets
+    for target in targets:
+        if "://" in target:
+            continue
+        resolved = (REPO / target).resolve()
+        assert resolved.exists(), f"README.md links to {target}, which does not exist"
+        assert resolved.is_relative_to(REPO), f"README.md links to {target}, outside the repository"
+
+
+def test_nothing_points_outside_the_repository():
+    # MATH.md used to be cited as ../shared/MATH.md, a file outside every clone (AUDIT2 item 5)
+    bad = [f"{path.relative_to(REPO)}:{n}" for path in _source_files()
+           for n, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
+           if "../shared" in line or "shared/MATH" in line]
+    bad = [b for b in bad if not b.startswith("tests/test_docs.py:")]
+    assert bad == [], bad
+
+
+_CITATION = re.compile(r"MATH\.md`{0,2}[,:]?\s+(?:secs?\.|sections?|§)\s*((?:\d+(?:\s*(?:-|–|,|and|, section)\s*)?)+)")
+
+
+def test_every_cited_math_section_exists_in_docs_math_md():
+    headings = {int(n) for n in re.findall(r"^## (\d+)\. ", (DOCS / "math.md").read_text(), flags=re.M)}
+    assert headings == set(range(9))  # sections 0-8, numbered as the code cites them
+    cited: dict[int, str] = {}
+    for path in _source_files():
+        for m in _CITATION.finditer(path.read_text(errors="replace")):
+            numbers = [int(n) for n in re.findall(r"\d+", m.group(1))]
+            if re.search(r"\d\s*[-–]\s*\d", m.group(1)):  # a range such as 3-4
+                numbers = list(range(min(numbers), max(numbers) + 1))
+            for n in numbers:
+                cited.setdefault(n, str(path.relative_to(REPO)))
+    assert len(cited) >= 8  # the code cites nearly every section (the regex still finds them)
+    missing = {n: where for n, where in cited.items() if n not in headings}
+    assert missing == {}, f"cited sections missing from docs/math.md (first citing file): {missing}"
+
+
+def test_math_md_says_it_is_math_md():
+    top = (DOCS / "math.md").read_text()[:800]
+    assert "MATH.md" in top and "sec. N" in top
+
+
+# -- the command line's documentation --------------------------------------------------------------------
+
+def _cli_subparsers():
+    import argparse
+
+    from symnet.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return commands.choices
+
+
+def test_cli_md_names_every_construction_with_what_it_needs():
+    from symnet.cli import CONSTRUCTIONS
+
+    text = (DOCS / "cli.md").read_text()
+    bullet = text[text.index("- **Construction names**"):]
+    bullet = bullet[:bullet.index("\n- **")]
+    for name, spec in CONSTRUCTIONS.items():
+        assert f"`{name}`" in bullet, f"docs/cli.md does not list the construction {name}"
+        after = bullet[bullet.index(f"`{name}`") + len(name) + 2:][:60]
+        for need in spec.needs:
+            assert f"`--{need}`" in after, f"docs/cli.md does not say {name} needs --{need}"
+    listed = re.findall(r"`([a-z]+(?:-[a-z]+)*)`", bullet)
+    assert [n for n in listed if n in CONSTRUCTIONS] == list(CONSTRUCTIONS)  # the table's order, no extras
+
+
+def test_cli_md_mentions_every_option():
+    text = (DOCS / "cli.md").read_text()
+    synopsis = text[text.index("```text"):text.index("```", text.index("```text") + 3)]
+    for name, sub in _cli_subparsers().items():
+        assert f"symnet {name}" in synopsis, name
+        for action in sub._actions:
+            flags = [f for f in action.option_strings if f not in ("-h", "--help")]
+            if flags:  # one spelling is enough (-o for -o/--output), as a whole word (-o is not in --order)
+                assert any(re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", synopsis) for f in flags), \
+                    f"the synopsis in docs/cli.md does not mention {name} {'/'.join(flags)}"
+
+
+def _documented_commands():
+    """Every ``symnet ...`` line of a code block in README.md and docs/*.md."""
+    for path in [README, *PAGES]:
+        for block in re.findall(r"```(?:bash|sh)\n(.*?)```", path.read_text(), flags=re.S):
+            for line in block.splitlines():
+                line = line.split("  #")[0].strip()
+                if line.startswith("symnet "):
+                    yield f"{path.relative_to(REPO)}: {line}"
+
+
+@pytest.mark.parametrize("where_and_line", list(_documented_commands()))
+def test_documented_commands_parse(where_and_line):
+    import argparse
+    import shlex
+
+    from symnet.cli import _attach_negative_values, _box, build_construction, build_parser
+
+    line = where_and_line.split(": ", 1)[1]
+    try:
+        args = build_parser().parse_args(_attach_negative_values(shlex.split(line)[1:]))
+    except SystemExit as stop:  # --help and --version exit 0; a usage error exits 2
+        assert stop.code in (0, None), f"{where_and_line}: argparse refused it (status {stop.code})"
+        return
+    assert isinstance(args, argparse.Namespace) and getattr(args, "func", None), where_and_line
+    if getattr(args, "box", None) is not None:  # the box is read as written, for this construction
+        construction = build_construction(args, default_activation="softplus")
+        assert len(_box(args.box, construction.variables)) == len(construction.variables)
+
+
+def test_no_page_shows_a_repeated_box():
+    # AUDIT2 item 2: the README taught '--box -1:1 --box\n-1:1' (inline, across a line break), which
+    # certified the last box only; the CLI now refuses it, and no page may show it
+    commands = [c for c in _documented_commands() if "--box" in c]
+    assert commands and all(c.count("--box") == 1 for c in commands), commands
+    for path in [README, *PAGES]:
+        repeated = re.findall(r"--box[= ]\S+\s+--box\b", path.read_text())
+        assert repeated == [], f"{path.relative_to(REPO)} shows a repeated --box: {repeated}"
