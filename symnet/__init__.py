@@ -11,6 +11,7 @@ Modules (import them explicitly, e.g. ``from symnet import activations, series``
 - ``derivations``: LaTeX derivations;
 - ``logic``, ``backprop``, ``bayes``, ``flattening``, ``overparam``, ``search``: the rest of the
   seed documents;
+- ``markov``: Markov chains, p(x_0 | x_n) as a composition of per-step maps, sufficient statistics;
 - ``strategies``: Hypothesis strategies for property tests; ``errors``: the exceptions.
 
 See ``README.md`` and ``docs/``.
