@@ -71,6 +71,17 @@ def _bounded_int(minimum: int, what: str) -> Callable[[str], int]:
 
 
 _positive_int = _bounded_int(1, "a positive integer")
+
+
+def _seconds(text: str) -> float:
+    """An argparse ``type``: a finite positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
 _order = _bounded_int(0, "a non-negative integer order")
 
 
@@ -596,7 +607,7 @@ _COMMANDS = (
             _option("--model", default="bias-free", metavar="M",
                     help="bias-free (the theorem's model; default), output-bias, or biased"),
             _activation_options("generic"),
-            _option("--time-limit", type=float, default=60.0, metavar="SECONDS",
+            _option("--time-limit", type=_seconds, default=60.0, metavar="SECONDS",
                     help="time limit of each Groebner computation (default 60)"),
             _option("--verbose", action="store_true", help="report progress on stderr"),
         )),

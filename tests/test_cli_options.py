@@ -252,3 +252,10 @@ def test_derive_text_reads_as_the_ascii_math_of_math_md(capsys):
     assert "The leading error is of order lam^2 and of total degree 4" in out
     assert "N - (u*v) = -lam**2*u*v*(u**2 + v**2)/12 + O(lam**3)" in out
     assert "(softplus log(1+e^x))" in out
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "nan", "inf", "soon"])
+def test_time_limit_must_be_positive_seconds(capsys, value):
+    code, out, err = call(capsys, "lower-bound", "--n", "2", f"--time-limit={value}")
+    assert code == 2 and out == ""
+    assert f"argument --time-limit: expected a positive number of seconds, got '{value}'" in err

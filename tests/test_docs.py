@@ -175,3 +175,17 @@ def test_no_page_shows_a_repeated_box():
     for path in [README, *PAGES]:
         repeated = re.findall(r"--box[= ]\S+\s+--box\b", path.read_text())
         assert repeated == [], f"{path.relative_to(REPO)} shows a repeated --box: {repeated}"
+
+
+def test_readme_layout_table_names_files_that_exist():
+    text = README.read_text()
+    table = text[text.index("## Layout"):]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert len(rows) >= 10
+    for row in rows:
+        first = row.split("|")[1]
+        names = re.findall(r"`([^`]+)`", first)
+        folder = Path(names[0]).parent
+        for i, name in enumerate(names):
+            path = REPO / name if i == 0 or "/" in name else REPO / folder / name
+            assert path.exists(), f"README's layout table names {name}, which does not exist ({path})"
