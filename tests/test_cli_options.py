@@ -259,3 +259,15 @@ def test_time_limit_must_be_positive_seconds(capsys, value):
     code, out, err = call(capsys, "lower-bound", "--n", "2", f"--time-limit={value}")
     assert code == 2 and out == ""
     assert f"argument --time-limit: expected a positive number of seconds, got '{value}'" in err
+
+
+def test_help_examples_parse_and_show_one_box():
+    import shlex
+
+    from symnet.cli import _COMMANDS, _attach_negative_values
+
+    examples = [e.split("  #")[0].strip() for c in _COMMANDS for e in c.examples if e.strip().startswith("symnet ")]
+    assert len(examples) >= 10
+    for line in examples:
+        args = build_parser().parse_args(_attach_negative_values(shlex.split(line)[1:]))
+        assert args.func is not None and line.count("--box") <= 1, line
