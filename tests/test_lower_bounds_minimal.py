@@ -147,11 +147,16 @@ def test_unknown_is_an_honest_result():
 def test_biased_models():
     cos = minimal_width(2, model="biased", activation="cos")
     assert cos.width == 2 and cos.check()
+    silu = minimal_width(2, model="biased", activation="silu", search_budget=200)
+    # silu' has a real zero b* (near -1.28) with silu''(b*) != 0, so width 2 exists with the irrational
+    # bias b*, which the exact search does not build; the generic relaxation (sigma'(b) = 0 allowed)
+    # cannot exclude 2 either, so the status is honestly unknown
+    assert silu.status == "unknown" and (silu.lower, silu.upper) == (2, 3)
+    assert any("generic relaxation" in n for n in silu.notes)
+    assert silu.check()
+    # sigmoid' has no zero: width 2 is certified impossible (tests/test_lower_bounds_biased.py)
     sig = minimal_width(2, model="biased", activation="sigmoid", search_budget=200)
-    # sigmoid''(0) = 0, a biased 3-neuron network exists; 2 is not excluded for every activation
-    # (the generic relaxation allows sigma'(b) = 0), so the status is honestly unknown
-    assert sig.status == "unknown" and (sig.lower, sig.upper) == (2, 3)
-    assert any("generic relaxation" in n for n in sig.notes)
+    assert (sig.width, sig.status) == (3, "certified")
     assert sig.network.layers[0].bias[0] != 0 and sig.check()
 
 

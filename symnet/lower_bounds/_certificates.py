@@ -28,7 +28,7 @@ from typing import Any
 
 import sympy as sp
 
-from symnet.activations import Activation
+from symnet.activations import VARIABLE, Activation
 from symnet.activations._jets import is_zero
 from symnet.errors import CertificateError
 from symnet.lower_bounds._conditions import (
@@ -37,7 +37,9 @@ from symnet.lower_bounds._conditions import (
     TheoremWidth,
     check_model,
     lowest_degree,
+    quantity_symbols,
 )
+from symnet.lower_bounds._derivative_polynomials import U
 from symnet.lower_bounds._expansion import single_hidden_layer_parts, taylor_polynomial
 from symnet.lower_bounds._modular import power_rows_mod, rank_mod, residue
 from symnet.network import Network
@@ -465,9 +467,18 @@ class GroebnerCertificate(Certificate):
     algorithm: str = "buchberger"
     seconds: float = 0.0
     assumes: tuple[str, ...] = ()
-    method: str = "Groebner basis = {1} (sympy), re-checked in another monomial order and variable order"
     _input_fields = ("system",)
     _evidence_fields = ("order", "algorithm", "seconds", "assumes")
+
+    @property
+    def method(self) -> str:  # type: ignore[override]
+        text = "Groebner basis = {1} (sympy), re-checked in another monomial order and variable order"
+        p = self.system.derivatives
+        if p is not None:
+            u_j = sp.Symbol("u_j")
+            text += (f"; sigma^(k)(b_j) written as polynomials in {p.describe('b_j')}, "
+                     f"with {p.nonzero.xreplace({U: u_j})} != 0 by a Rabinowitsch unknown")
+        return text
 
     @property
     def width(self) -> int:
@@ -481,8 +492,16 @@ class GroebnerCertificate(Certificate):
                 f"{s.target} through degree {s.target.degree}{cond}")
 
     def check(self) -> bool:
-        """Re-derive the equations by expanding the network symbolically, then recompute the basis."""
+        """Re-derive the equations by expanding the network symbolically, then recompute the basis.
+
+        A parametrised biased system (``system.derivatives``) is first checked against the
+        activation: each P_k(u(b)) equals sympy's k-th derivative of the formula, the formula is
+        the activation's, F(u(b)) is proved nonzero for real b by sympy's assumptions on its
+        closed form, and the constraints are F(u_j) z_j - 1.
+        """
         s = self.system
+        if s.derivatives is not None:
+            self._check_derivatives()
         expected = _expanded_conditions(s)
         if len(set(s.rows)) != len(s.rows) or len(s.rows) != len(s.equations):
             self._fail("the recorded rows repeat or do not match the equations")
@@ -496,12 +515,36 @@ class GroebnerCertificate(Certificate):
             if alpha not in s.rows and sp.expand(cond) != 0:
                 self._fail(f"{len(s.equations)} equations recorded, but the condition for x^{alpha} ({cond}) is "
                            "missing")
+        if s.derivatives is None and s.constraints:
+            self._fail("the system has constraints but no parametrisation that justifies them")
         gens = tuple(reversed(s.unknowns))
         order = "grevlex" if self.order != "grevlex" else "grlex"
-        basis = sp.groebner(list(s.equations), *gens, order=order, method="buchberger")
+        basis = sp.groebner(list(s.all_equations), *gens, order=order, method="buchberger")
         if list(basis.exprs) != [1]:
             self._fail(f"the recomputed basis (Buchberger, {order}, reversed variables) is not {{1}}")
         return True
+
+    def _check_derivatives(self) -> None:
+        s = self.system
+        p = s.derivatives
+        if check_model(s.model) != "biased":
+            self._fail("derivative polynomials belong to the 'biased' model")
+        x = sp.Symbol("x", real=True)
+        formula = p.activation_expr.xreplace({VARIABLE: x})
+        if s.activation.expr is None or sp.simplify(s.activation.expr.xreplace({VARIABLE: x}) - formula) != 0:
+            self._fail(f"the parametrisation is for {p.activation_expr}, the activation is {s.activation.expr}")
+        u_of_b = p.quantity.xreplace({VARIABLE: x})
+        for k in range(max(p.start, 1), s.target.degree + 1):
+            by_diff = sp.diff(formula, x, k)
+            if sp.simplify((by_diff - p.derivative(k).xreplace({U: u_of_b})).rewrite(sp.exp)) != 0:
+                self._fail(f"sigma^({k}) is not {p.derivative(k)} at {p.describe()}")
+        value = sp.simplify(p.nonzero.xreplace({U: u_of_b}).rewrite(sp.exp))
+        if not (value.is_positive or value.is_negative):
+            self._fail(f"sympy cannot show that {p.nonzero} = {value} has a constant sign for real b")
+        us, zs = quantity_symbols(s.width)
+        want = tuple(sp.expand(p.nonzero.xreplace({U: uj}) * zj - 1) for uj, zj in zip(us, zs, strict=True))
+        if s.constraints != want:
+            self._fail(f"the constraints are {s.constraints}, expected {want}")
 
 
 def _expanded_conditions(s: ConditionSystem) -> dict[tuple[int, ...], tuple[sp.Expr, sp.Expr]]:
@@ -518,7 +561,11 @@ def _expanded_conditions(s: ConditionSystem) -> dict[tuple[int, ...], tuple[sp.E
     d = s.target.degree
     if s.model == "biased":
         extra = s.unknowns[m + m * n:]
-        if s.activation.is_generic:
+        if s.derivatives is not None:  # P_k(u_j), verified against sympy's derivatives in check()
+            p = s.derivatives
+            derivs = [[sp.S.Zero] + [p.derivative(k).xreplace({U: uj}) for k in range(1, d + 1)]
+                      for uj in extra[:m]]
+        elif s.activation.is_generic:
             derivs = [[sp.Symbol(f"d_0_{j + 1}"), *extra[j * d:(j + 1) * d]] for j in range(m)]
         else:
             derivs = [[s.activation.derivative(k, bj) for k in range(d + 1)] for bj in extra]

@@ -40,6 +40,12 @@ from symnet.activations._activation import exact_number
 from symnet.activations._jets import is_zero
 from symnet.constructions import Hypothesis
 from symnet.errors import HypothesisError, InvalidInput, TooLargeError
+from symnet.lower_bounds._derivative_polynomials import (
+    DERIVATIVE_POLYNOMIALS,
+    DerivativePolynomials,
+    U,
+    derivative_polynomials,
+)
 from symnet.network import input_symbols
 
 __all__ = [
@@ -620,8 +626,10 @@ class ConditionSystem:
     """The conditions as polynomial equations in all the weights (``MATH.md`` section 3).
 
     ``equations`` are sympy expressions that must all vanish; ``unknowns`` are the output weights
-    w_j, the hidden weights a_i_j, and (model ``"biased"``) the biases b_j, or, for the generic
-    activation, the unknown derivative values d_k_j = sigma^(k)(b_j). The output bias is
+    w_j, the hidden weights a_i_j, and (model ``"biased"``) the biases b_j (polynomial activation),
+    the quantities u_j = u(b_j) and Rabinowitsch unknowns z_j (an activation of
+    :data:`~._derivative_polynomials.DERIVATIVE_POLYNOMIALS`), or, for the generic activation, the
+    unknown derivative values d_k_j = sigma^(k)(b_j). The output bias is
     eliminated (it only enters the dropped degree-0 condition). For a shared operating point the
     equations are normalised as in :class:`LinearConditions`; when all right-hand sides are
     rational multiples of one number beta, w is rescaled by beta so that the system is rational
@@ -637,6 +645,11 @@ class ConditionSystem:
         The factor beta with w = beta * w' (1 if not rescaled).
     vanishing : tuple of (alpha, value)
         Rows dropped because sigma^(|alpha|)(0) = 0 (contradictions if value != 0).
+    constraints : tuple of sympy.Expr
+        Further equations that every real network satisfies: F(u_j) z_j - 1 (F(u(b)) != 0,
+        written with a Rabinowitsch unknown z_j) when ``derivatives`` is set; else empty.
+    derivatives : DerivativePolynomials or None
+        The parametrisation sigma^(k)(b_j) = P_k(u_j) used in the ``"biased"`` model.
     """
 
     target: Target
@@ -648,6 +661,13 @@ class ConditionSystem:
     rows: tuple[tuple[int, ...], ...]
     scale: sp.Expr
     vanishing: tuple[tuple[tuple[int, ...], sp.Expr], ...]
+    constraints: tuple[sp.Expr, ...] = ()
+    derivatives: DerivativePolynomials | None = None
+
+    @property
+    def all_equations(self) -> tuple[sp.Expr, ...]:
+        """The conditions and the constraints: what the Groebner basis is computed of."""
+        return self.equations + self.constraints
 
     @property
     def contradiction(self) -> tuple[tuple[int, ...], sp.Expr] | None:
@@ -668,6 +688,8 @@ def condition_system_size(target: Target, width: int, model: str, activation: Ac
     n, d, m = target.n, target.degree, int(width)
     rows = math.comb(n + d, d) - lowest_degree(model)
     if model == "biased":
+        if derivative_polynomials(act) is not None:  # u_j and z_j per neuron, one constraint each
+            return m * (n + 3), rows + m
         return m * (n + 1) + (m * d if act.is_generic else m), rows
     if not act.is_generic:
         derivs = act.derivatives(d, 0)
@@ -713,8 +735,10 @@ def condition_system(target: Any, width: int, model: str = "bias-free",
     model : str
     activation : Activation, name or None
         ``None`` is the generic activation. In the ``"biased"`` model a concrete activation
-        must be a polynomial (its derivatives are then polynomials in b_j); the generic one gives
-        the unknowns d_k_j = sigma^(k)(b_j), a relaxation valid for every activation.
+        must be a polynomial (its derivatives are then polynomials in b_j) or one of
+        :data:`~._derivative_polynomials.DERIVATIVE_POLYNOMIALS` (exp, sigmoid, tanh, softplus:
+        sigma^(k)(b_j) = P_k(u_j) with F(u_j) z_j = 1, exact for that activation); the generic one
+        gives the unknowns d_k_j = sigma^(k)(b_j), a relaxation valid for every activation.
 
     Examples
     --------
@@ -724,6 +748,9 @@ def condition_system(target: Any, width: int, model: str = "bias-free",
     (a_1_1*w_1 + a_1_2*w_2, a_2_1*w_1 + a_2_2*w_2, a_1_1**2*w_1 + a_1_2**2*w_2)
     >>> s.rows[3], s.equations[3], s.scale
     ((1, 1), a_1_1*a_2_1*w_1 + a_1_2*a_2_2*w_2 - 1, 1)
+    >>> b = condition_system(2, 2, model="biased", activation="sigmoid")   # u_j = sigmoid(b_j)
+    >>> b.equations[0], b.constraints[0]
+    (-a_1_1*u_1**2*w_1 + a_1_1*u_1*w_1 - a_1_2*u_2**2*w_2 + a_1_2*u_2*w_2, -u_1**2*z_1 + u_1*z_1 - 1)
     """
     tgt = as_target(target)
     model = check_model(model)
@@ -754,14 +781,24 @@ def condition_system(target: Any, width: int, model: str = "bias-free",
         return ConditionSystem(tgt, model, act, m, eqs, unknowns, tuple(keep), scale, tuple(vanish))
     # biased: per-neuron derivatives
     bs = tuple(sp.Symbol(f"b_{j}") for j in range(1, m + 1))
+    param = derivative_polynomials(act)
+    constraints: tuple[sp.Expr, ...] = ()
     if act.is_generic:
         dvals = [[sp.Symbol(f"d_{k}_{j}") for k in range(d + 1)] for j in range(1, m + 1)]
         extra = tuple(v for row in dvals for v in row[1:])
+    elif param is not None:
+        us, zs = quantity_symbols(m)
+        # degree 0 has no condition (the output bias), so only k >= 1 >= k0 is used
+        polys = [param.derivative(k) if k >= param.start else sp.S.Zero for k in range(d + 1)]
+        dvals = [[p.xreplace({U: uj}) for p in polys] for uj in us]
+        constraints = tuple(sp.expand(param.nonzero.xreplace({U: uj}) * zj - 1) for uj, zj in zip(us, zs, strict=True))
+        extra = (*us, *zs)
     else:
         if not is_polynomial_activation(act):
             raise InvalidInput(
                 f"the 'biased' condition system needs a polynomial activation (its derivatives at the unknown "
-                f"biases are then polynomials) or the generic one; {act.name} is not a polynomial"
+                f"biases are then polynomials), one whose derivatives are polynomials in one quantity "
+                f"({', '.join(DERIVATIVE_POLYNOMIALS)}), or the generic one; {act.name} is none of these"
             )
         dvals = [[sp.expand(act.derivative(k, bj)) for k in range(d + 1)] for bj in bs]
         extra = bs
@@ -771,7 +808,13 @@ def condition_system(target: Any, width: int, model: str = "bias-free",
         for alpha in rows
     )
     unknowns = (*w, *(v for row in a for v in row), *extra)
-    return ConditionSystem(tgt, model, act, m, eqs, unknowns, rows, sp.Integer(1), ())
+    return ConditionSystem(tgt, model, act, m, eqs, unknowns, rows, sp.Integer(1), (), constraints, param)
+
+
+def quantity_symbols(m: int) -> tuple[tuple[sp.Symbol, ...], tuple[sp.Symbol, ...]]:
+    """The unknowns u_1..u_m (u(b_j)) and z_1..z_m (Rabinowitsch) of a parametrised biased system."""
+    return (tuple(sp.Symbol(f"u_{j}") for j in range(1, m + 1)),
+            tuple(sp.Symbol(f"z_{j}") for j in range(1, m + 1)))
 
 
 def is_polynomial_activation(act: Activation) -> bool:

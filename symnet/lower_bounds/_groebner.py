@@ -18,6 +18,7 @@ Ctrl-C interrupts it cleanly.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import time
 from collections.abc import Callable
@@ -40,7 +41,7 @@ from symnet.lower_bounds._conditions import (
     vanishing_contradiction,
 )
 
-__all__ = ["MAX_GROEBNER_UNKNOWNS", "GroebnerAttempt", "groebner_attempt"]
+__all__ = ["MAX_GROEBNER_UNKNOWNS", "GroebnerAttempt", "check_time_limit", "groebner_attempt"]
 
 #: Most unknowns a Groebner attempt accepts unless told otherwise (n = 2, width 3 has 9).
 MAX_GROEBNER_UNKNOWNS = 16
@@ -124,6 +125,28 @@ def _run(equations: list[sp.Expr], gens: tuple[sp.Symbol, ...], order: str, meth
     return result
 
 
+def check_time_limit(time_limit: Any, who: str) -> float | None:
+    """``time_limit`` as seconds (a positive finite number) or None, else :class:`InvalidInput`.
+
+    Examples
+    --------
+    >>> from symnet.lower_bounds._groebner import check_time_limit
+    >>> check_time_limit(2, "f"), check_time_limit(None, "f")
+    (2.0, None)
+    >>> check_time_limit(-1, "minimal_width")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symnet.errors.InvalidInput: minimal_width: time_limit must be a positive finite number of seconds ..., got -1
+    """
+    if time_limit is None:
+        return None
+    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) or not math.isfinite(time_limit) \
+            or time_limit <= 0:
+        raise InvalidInput(f"{who}: time_limit must be a positive finite number of seconds or None (no limit), "
+                           f"got {time_limit!r}")
+    return float(time_limit)
+
+
 def groebner_attempt(target: Any, width: int, model: str = "bias-free", activation: Activation | str | None = None,
                      *, time_limit: float | None = None, max_unknowns: int = MAX_GROEBNER_UNKNOWNS,
                      order: str = "grlex", method: str = "buchberger",
@@ -159,9 +182,7 @@ def groebner_attempt(target: Any, width: int, model: str = "bias-free", activati
     act = _activation(activation)
     if isinstance(max_unknowns, bool) or not isinstance(max_unknowns, int) or max_unknowns < 1:
         raise InvalidInput(f"max_unknowns must be a positive int, got {max_unknowns!r}")
-    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(time_limit, (int, float))
-                                   or time_limit <= 0):
-        raise InvalidInput(f"time_limit must be a positive number of seconds or None, got {time_limit!r}")
+    time_limit = check_time_limit(time_limit, "groebner_attempt")
     unknowns, equations = condition_system_size(tgt, width, model, act)
     say = progress or (lambda _msg: None)
     head = (tgt, int(width), model, act, unknowns, equations)
@@ -171,10 +192,10 @@ def groebner_attempt(target: Any, width: int, model: str = "bias-free", activati
         say(f"width {width}: {unknowns} unknowns > {max_unknowns}; not attempted")
         return GroebnerAttempt(*head, "too-large")
     system = condition_system(tgt, width, model, act)
-    say(f"width {width}: Groebner basis of {len(system.equations)} equations in {len(system.unknowns)} unknowns"
+    say(f"width {width}: Groebner basis of {len(system.all_equations)} equations in {len(system.unknowns)} unknowns"
         + (f" (time limit {time_limit} s)" if time_limit else ""))
     start = time.perf_counter()
-    result = _run(list(system.equations), system.unknowns, order, method, time_limit)
+    result = _run(list(system.all_equations), system.unknowns, order, method, time_limit)
     seconds = time.perf_counter() - start
     if result is None:
         say(f"width {width}: stopped after {seconds:.1f} s")

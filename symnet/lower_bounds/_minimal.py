@@ -5,7 +5,10 @@ constructions or a budgeted search, verified by expansion) with the lower side:
 
 - the catalecticant rank (any model, any activation; :mod:`._catalecticant`),
 - the theorem, when its hypotheses hold (LTR App. A, RT Thm II.1; a proof, not a computation),
-- a Groebner basis {1} at width ``upper - 1`` (all weights at once; small sizes only),
+- a Groebner basis {1} at width ``upper - 1`` (all weights at once; small sizes only). With hidden
+  biases, exp, sigmoid, tanh and softplus have their derivatives written as polynomials in one
+  quantity u(b_j) with u' = F(u) != 0 (:mod:`._derivative_polynomials`), so the system is exact
+  for that activation; other non-polynomial activations use the generic relaxation,
 - a vanishing derivative (no width at all).
 
 A width is ``"certified"`` when a computed certificate (catalecticant or Groebner) rules out
@@ -21,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from symnet._validation import positive_int
 from symnet.activations import Activation
 from symnet.constructions import Hypothesis
 from symnet.errors import CertificateError, HypothesisError, InvalidInput
@@ -46,7 +50,8 @@ from symnet.lower_bounds._conditions import (
     theorem_width,
     vanishing_contradiction,
 )
-from symnet.lower_bounds._groebner import GroebnerAttempt, groebner_attempt
+from symnet.lower_bounds._derivative_polynomials import derivative_polynomials
+from symnet.lower_bounds._groebner import GroebnerAttempt, check_time_limit, groebner_attempt
 from symnet.lower_bounds._witnesses import construction_witness, search_witness
 
 __all__ = ["STATUSES", "MinimalWidth", "minimal_width"]
@@ -224,7 +229,8 @@ def minimal_width(target: Any, model: str = "bias-free", activation: Activation 
     groebner_unknowns : int
         Largest Groebner system attempted (n = 2, width 3 has 9 unknowns; x_1^2 x_2 needs 15).
     time_limit : float or None
-        Seconds for each Groebner attempt (run in a child process); None: no limit.
+        Seconds for each Groebner attempt (run in a child process), a positive finite number;
+        None: no limit.
     search_budget : int
         Neuron sets tried per width by the search for explicit networks.
     progress : callable, optional
@@ -243,10 +249,19 @@ def minimal_width(target: Any, model: str = "bias-free", activation: Activation 
     2
     >>> minimal_width(3).status                      # 28 unknowns: the theorem decides
     'theorem'
+
+    With hidden biases the width depends on the activation (``MATH.md`` section 3): cos' has a
+    zero, sigmoid' has none.
+
+    >>> [minimal_width(2, model="biased", activation=a).width for a in ("cos", "sigmoid")]
+    [2, 3]
     """
     tgt = as_target(target)
     model = check_model(model)
     act = _activation(activation)
+    groebner_unknowns = positive_int(groebner_unknowns, "minimal_width: groebner_unknowns")
+    search_budget = positive_int(search_budget, "minimal_width: search_budget")
+    time_limit = check_time_limit(time_limit, "minimal_width")
     say = progress or (lambda _msg: None)
     hyps = seed_hypotheses(tgt, model, act)
     notes: list[str] = []
@@ -299,7 +314,12 @@ def minimal_width(target: Any, model: str = "bias-free", activation: Activation 
     attempts: list[GroebnerAttempt] = []
     computed = max([lower_bound_of(c) for c in lower_certs if not isinstance(c, TheoremCertificate)] + [1])
     if upper is not None and computed < upper and upper >= 2:
-        relax = model == "biased" and not act.is_generic and not is_polynomial_activation(act)
+        exact = derivative_polynomials(act) if model == "biased" else None
+        relax = model == "biased" and not act.is_generic and not is_polynomial_activation(act) and exact is None
+        if exact is not None:
+            notes.append(f"the Groebner attempt writes sigma^(k)(b_j) as polynomials in {exact.describe('b_j')} "
+                         f"(u' = {exact.field}), with {exact.field} != 0 for every real bias (a Rabinowitsch "
+                         f"unknown per neuron): exact for {act.name}")
         if relax:
             notes.append(f"the Groebner attempt uses the generic relaxation (the derivatives sigma^(k)(b_j) as free "
                          f"unknowns): {act.name} is not a polynomial, and the relaxation is valid for every activation")
