@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from symnet import activations
 from symnet.constructions import LAM, Construction
-from symnet.errors import InvalidInput, PrecisionError, ShapeError
+from symnet.errors import InvalidInput, PrecisionError, ShapeError, TooLargeError
 from symnet.network import Network
 from symnet.numeric import (
     Float64Program,
@@ -28,6 +28,7 @@ from symnet.numeric import (
     plan_precision,
 )
 from symnet.numeric._backends import UNIT_ROUNDOFF
+from symnet.numeric._inputs import MAX_POINTS
 
 U64 = UNIT_ROUNDOFF
 
@@ -108,18 +109,50 @@ def test_float64_is_catastrophically_wrong_for_the_2n_formula_at_n6_lam_1e_3():
     assert warned.backend == "float64" and warned.max_error_estimate > 1e-6
 
 
-def test_no_accuracy_requested_warns_when_digits_are_lost():
-    c = product_2n(6)
-    with pytest.warns(PrecisionWarning):
-        ev = evaluate(c, POINTS[6][:4], scale=sp.Rational(1, 1000))
-    assert ev.backend == "float64"
+def test_without_an_accuracy_auto_promotes_when_digits_are_lost():
+    # n = 6, lam = 1e-3: float64 loses about 18 digits; the default (backend "auto", no accuracy)
+    # must return the right values, to full double accuracy, without a warning
+    c, pts = product_2n(6), POINTS[6][:4]
+    truth = reference("1e-3", pts)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        ok = evaluate(c, POINTS[6][:4], scale=sp.Rational(1, 2))
+        ev = evaluate(c, pts, scale=sp.Rational(1, 1000))
+    assert ev.backend == "mpmath" and ev.digits_lost > 15
+    assert np.max(np.abs(ev.values - truth)) <= 4 * U64 * np.max(np.abs(truth))
+    assert np.all(ev.error_estimate <= 4 * U64 * np.max(np.abs(truth)))
+    # float64 only on request, with a warning whose advice applies to the options in use
+    with pytest.warns(PrecisionWarning, match=r"as on_shortfall='warn' asked.*'promote'") as record:
+        warned = evaluate(c, pts, scale=sp.Rational(1, 1000), on_shortfall="warn")
+    assert "(or 'auto')" not in str(record[0].message) and "1e-06 relative" in str(record[0].message)
+    assert warned.backend == "float64" and np.max(np.abs(warned.values - truth)) > 1e-6
+    assert np.all(np.abs(warned.values - truth) <= warned.error_estimate)
+    with pytest.warns(PrecisionWarning, match="backend='float64' was forced"):
+        assert evaluate(c, pts, scale=sp.Rational(1, 1000), backend="float64").backend == "float64"
+    with pytest.raises(PrecisionError, match="on_shortfall='promote' \\(the default\\)"):
+        evaluate(c, pts, scale=sp.Rational(1, 1000), on_shortfall="raise")
+    # a scale at which float64 keeps 6 digits stays in float64, silently
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ok = evaluate(c, pts, scale=sp.Rational(1, 2))
     assert ok.backend == "float64"
-    assert np.max(np.abs(ok.values - reference("0.5", POINTS[6][:4]))) <= ok.max_error_estimate
+    assert np.max(np.abs(ok.values - reference("0.5", pts))) <= ok.max_error_estimate
 
 
+def test_exp_gate_at_a_tiny_scale_by_default_is_the_product():
+    # AUDIT2 item 4: the exp gate at lam = 1e-9 gave -20.685 for uv = 2 (float64, with advice to use
+    # 'auto', which was in use). Independent route: with b = 0 the gate is
+    # (e^{l(u+v)} + e^{-l(u+v)} - e^{l(u-v)} - e^{-l(u-v)}) / (4 l^2) = sinh(l u) sinh(l v) / l^2
+    # (cosh(a + b) - cosh(a - b) = 2 sinh a sinh b), evaluated in mpmath at 60 digits.
+    from symnet.constructions import multiplication_gate
+
+    pts = [[1.0, 2.0], [-0.75, 0.5]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ev = evaluate(multiplication_gate("exp"), pts, scale=1e-9)
+    expected = reference("1e-9", pts)
+    assert expected.tolist() == [2.0, -0.375]  # the product, to double precision
+    assert ev.backend == "mpmath" and ev.values.tolist() == expected.tolist()
+    assert np.all(ev.error_estimate <= 2 * U64 * 2.0)
 @given(n=st.integers(2, 6), exponent=st.integers(1, 4), digits=st.integers(3, 12))
 def test_planned_evaluation_meets_the_requested_accuracy(n, exponent, digits):
     """Whatever backend the plan picks, the result is within the requested accuracy of the truth."""
@@ -193,6 +226,13 @@ def test_bad_arguments():
         evaluate(c, [[0.1, 0.2]], scale=0.1, on_shortfall="ignore")
     with pytest.raises(InvalidInput, match="dps"):
         evaluate(c, [[0.1, 0.2]], scale=0.1, dps=2)
+    with pytest.raises(TooLargeError, match="dps = 1000000 is beyond symnet's limit"):
+        evaluate(c, [[0.1, 0.2]], scale=0.1, dps=10**6)
+    with pytest.raises(InvalidInput, match="cannot be combined with backend='float64'"):
+        evaluate(c, [[0.1, 0.2]], scale=0.1, dps=30, backend="float64")
+    # 10^7 + 1 points (a broadcast view: no memory) are refused before any arithmetic
+    with pytest.raises(TooLargeError, match=f"has {MAX_POINTS + 1} points, beyond symnet's limit of {MAX_POINTS}"):
+        evaluate(c, np.broadcast_to(0.5, (MAX_POINTS + 1, 2)), scale=0.1)
     with pytest.raises(InvalidInput, match="Construction or Network"):
         evaluate("softplus", [[0.1, 0.2]])
     with pytest.raises(InvalidInput, match="bare Network"):
@@ -217,12 +257,36 @@ def test_other_free_symbols_are_refused():
 
 
 def test_overflowing_activation_gives_infinite_estimate_and_is_not_trusted():
-    net = Network.single_hidden_layer([[1000]], [1], "exp")
-    with pytest.warns(PrecisionWarning):
-        ev = evaluate(net, [[1.0]])
+    net = Network.single_hidden_layer([[1000]], [1], "exp")  # e^1000 = 1.97e434 overflows float64
+    for accuracy in (None, 1.0):  # no precision can be planned from an infinite bound: ask for dps
+        with pytest.raises(PrecisionError, match=r"not finite.*pass dps=\.\.\."):
+            evaluate(net, [[1.0]], accuracy=accuracy)
+    with pytest.warns(PrecisionWarning, match="outside float64's range"):
+        ev = evaluate(net, [[1.0]], on_shortfall="warn")
     assert not np.isfinite(ev.max_error_estimate)
-    with pytest.raises(PrecisionError, match="not finite"):
-        evaluate(net, [[1.0]], accuracy=1.0)
+    forced = evaluate(net, [[1.0]], dps=30)
+    assert forced.backend == "mpmath" and not np.isfinite(forced.max_error_estimate)  # unknown, not 0
+    with mpmath.workdps(40):
+        assert abs(forced.mp_values[0] / mpmath.exp(1000) - 1) < mpmath.mpf("1e-29")
+
+
+@pytest.mark.parametrize(("activation", "scale"), [("exp", "1e-200"), ("softplus", "1e300")])
+def test_weights_outside_the_float64_range_are_not_rounded_silently(activation, scale):
+    # the gate's output weights 1/(4 lam^2 sigma''(0)) are 2.5e399 (overflow) at lam = 1e-200 and
+    # 4e-600 (underflow to 0) at lam = 1e300: float64 would make them inf or 0, breaking the bound
+    from symnet.constructions import multiplication_gate
+
+    gate, scale = multiplication_gate(activation), sp.Rational(scale)
+    with pytest.raises(PrecisionError, match=r"layer 2: a weight is .*outside float64's range"):
+        Float64Program(gate.at_scale(scale))
+    with pytest.raises(PrecisionError, match="pass dps"):
+        evaluate(gate, [[0.5, 0.25]], scale=scale)
+    with pytest.raises(PrecisionError, match=r"not finite.*backend='mpmath', dps"):
+        plan_precision(gate, [[0.5, 0.25]], 1e-6, scale=scale)
+    ev = evaluate(gate, [[0.5, 0.25]], scale=scale, dps=1000)
+    assert ev.backend == "mpmath" and not np.isfinite(ev.max_error_estimate)
+    if activation == "exp":  # sinh(l/2) sinh(l/4) / l^2 = 1/8 (1 + O(l^2)): the product to double precision
+        assert ev.values.tolist() == [0.125]
 
 
 def test_error_estimate_across_a_jump_and_a_kink():

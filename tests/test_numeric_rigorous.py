@@ -32,6 +32,7 @@ from symnet.errors import (
     InvalidInput,
     NotSmoothError,
     ShapeError,
+    TooLargeError,
 )
 from symnet.network import Network
 from symnet.numeric import certify, corners
@@ -267,3 +268,10 @@ def test_bad_inputs():
         certify(c.network, BOX, eps=1e-3)
     with pytest.raises(InvalidInput, match="degree"):
         certify(c, BOX, eps=1e-3, degree=0)
+    # point counts: 2^17 corners are not listed; 10^7 points of the gate (12 weights, 5 biases) are
+    # 1.7e8 ball-arithmetic multiply-adds, refused before the points are converted
+    with pytest.raises(TooLargeError, match=r"2\^17 corners, beyond symnet's limit of 2\^16"):
+        corners([(0, 1)] * 17)
+    assert len(corners([(0, 1)] * 3)) == 8
+    with pytest.raises(TooLargeError, match=r"10000000 points .* 17 weights and biases is 1\.7e\+08"):
+        certify(c, eps=1e-3, points=[(0, 0)] * 10**7)

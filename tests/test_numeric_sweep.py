@@ -6,8 +6,11 @@ the explicit network) and the prediction (the leading term of symnet.series, and
 derivation of MATH.md written out below from the activations' exact derivatives).
 """
 
+import itertools
+import math
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
+import mpmath
 import numpy as np
 import pytest
 import sympy as sp
@@ -15,8 +18,9 @@ import sympy as sp
 from symnet import activations
 from symnet.constructions import LAM, multiplication_gate, shallow_product, square_gate
 from symnet.constructions.deep import deep_product
-from symnet.errors import InvalidInput, ShapeError
-from symnet.numeric import optimal_scale, sample_box, sweep, sweep_all
+from symnet.errors import InvalidInput, PrecisionError, ShapeError, TooLargeError
+from symnet.numeric import evaluate, optimal_scale, sample_box, sweep, sweep_all
+from symnet.numeric._inputs import MAX_COORDINATES, MAX_POINTS
 
 SCALES = [1e-2, 5e-3, 2e-3, 1e-3]
 
@@ -188,3 +192,101 @@ def test_bad_inputs():
         sweep_all(c, [0.1])
     with pytest.raises(InvalidInput, match="empty"):
         sample_box([(1, 0)], 3)
+
+
+def test_sample_box_builds_only_the_corners_it_returns():
+    # AUDIT2 item 1: the 2^d corners were all built (d = 20: 7.3 s; d = 24: MemoryError). Corner j
+    # takes hi in coordinate i when bit d-1-i of j is set, so the first 2^k corners vary only in
+    # the last k coordinates; written out by hand for d = 3, and the pattern for d = 40.
+    box3 = [(-1, 1), (0, 2), (5, 7)]
+    by_hand = [[-1, 0, 5], [-1, 0, 7], [-1, 2, 5], [-1, 2, 7], [1, 0, 5], [1, 0, 7], [1, 2, 5], [1, 2, 7]]
+    assert sample_box(box3, 8).tolist() == by_hand
+    assert sample_box(box3, 3).tolist() == by_hand[:3]
+    extra = sample_box(box3, 11, seed=5)
+    assert extra[:8].tolist() == by_hand and extra.shape == (11, 3)
+    assert np.all((extra[8:] >= [-1, 0, 5]) & (extra[8:] <= [1, 2, 7]))
+    big = sample_box([(-1, 1)] * 40, 64)
+    assert big.shape == (64, 40) and np.all(big[:, :34] == -1)
+    assert {tuple(row) for row in big[:, 34:].tolist()} == set(itertools.product((-1.0, 1.0), repeat=6))
+
+
+def test_point_counts_are_capped():
+    box = [(-1, 1)] * 2
+    with pytest.raises(TooLargeError, match=rf"count = {10**9} is beyond symnet's limit of {MAX_POINTS}.*fewer"):
+        sample_box(box, 10**9)
+    with pytest.raises(TooLargeError, match=rf"coordinates, beyond symnet's limit of {MAX_COORDINATES}"):
+        sample_box([(-1, 1)] * 1024, MAX_COORDINATES // 1024 + 1)
+    c = multiplication_gate(activations.get("softplus"))
+    with pytest.raises(TooLargeError, match="points = 1000000000 is beyond"):
+        sweep(c, [1e-2], points=10**9)
+    with pytest.raises(TooLargeError, match="points = 1000000000 is beyond"):
+        optimal_scale(c, points=10**9)
+    with pytest.raises(InvalidInput, match="count must be an int, got the bool"):
+        sample_box(box, True)
+
+
+def test_mpmath_work_is_capped():
+    # 10^6 points of the gate at lam = 1e-6 need mpmath (float64 loses ~12 digits): per point 8 + 4
+    # weights and 4 + 1 biases, 1.7e7 in all, beyond MAX_MPMATH_WORK = 10^7: refused before any
+    # mpmath arithmetic
+    c = multiplication_gate(activations.get("softplus"))
+    pts = np.full((10**6, 2), 0.5)
+    with pytest.raises(TooLargeError, match=r"1000000 points .* 17 weights and biases .*1\.7e\+07 multiply-adds"):
+        sweep(c, [1e-6], points=pts)
+    with pytest.raises(TooLargeError, match="fewer points"):
+        evaluate(c, pts, scale=1e-6)
+    float64 = sweep(c, [1e-6], points=pts, backend="float64", leading=False)  # float64 is not capped
+    assert float64.backends == ("float64",) and not float64.reliable[0]
+
+
+def test_deep_product_of_24_inputs_sweeps_64_points():
+    # AUDIT2 item 1: this ran out of memory (6 GB); now 64 corners are built. deep_product(24) copies
+    # x_17..x_24 once, so the error is O(lam) (order 1, as for n = 3 above); at these corners
+    # |x_i| = 1, and the measured/predicted ratio tends to 1.
+    c = deep_product(24, activations.get("softplus"))
+    result = sweep(c, [1e-2, 1e-3], points=64)
+    assert result.points.shape == (64, 24) and result.order == 1 and all(result.reliable)
+    assert abs(result.ratios[1] - 1) < 0.05 and abs(result.slope - 1) < 0.1
+
+
+def test_duplicate_scales_are_refused():
+    # AUDIT2 item 10: [1e-3, 1e-3] gave slope 1.08 with a numpy RankWarning
+    c = multiplication_gate(activations.get("softplus"))
+    for scales in ([1e-3, 1e-3], [1e-2, sp.Rational(1, 1000), 0.001]):
+        with pytest.raises(InvalidInput, match=r"repeats scales\[\d\].*distinct"):
+            sweep(c, scales)
+    single = sweep(c, [1e-2], points=4)  # one scale is a measurement, without a slope
+    assert math.isnan(single.slope) and single.ratios[0] == pytest.approx(1, abs=0.01)
+
+
+def test_extreme_scales_give_clear_errors_or_dps_results():
+    # AUDIT2 item 9: [1e300, 1e301] raised a raw OverflowError; [100, 1000] advised dps=..., which
+    # sweep did not accept
+    gate = multiplication_gate(activations.get("softplus"))
+    with pytest.raises(PrecisionError, match=r"at scale 1e\+300 pass dps=\.\.\. to sweep"):
+        sweep(gate, [1e300, 1e301])
+    with pytest.raises(InvalidInput, match="outside float64's normal range"):
+        sweep(gate, [sp.Integer(10) ** 400])
+    exp_gate = multiplication_gate(activations.get("exp"))
+    with pytest.raises(PrecisionError, match="at scale 1000 pass dps"):
+        sweep(exp_gate, [100, 1000])
+    result = sweep(exp_gate, [100, 1000], points=[[0.5, 0.25]], dps=60)
+    assert result.backends == ("mpmath", "mpmath") and result.precisions == (200, 200)
+    # independent route: the exp gate is sinh(l u) sinh(l v) / l^2 (b = 0), minus uv
+    with mpmath.workdps(60):
+        exact = mpmath.sinh(50) * mpmath.sinh(25) / 10**4 - mpmath.mpf(1) / 8
+    assert result.errors[0] == pytest.approx(float(exact), rel=1e-12)
+    assert result.reliable == (True, False) and result.errors[1] == math.inf  # 2e536 is beyond float64
+    assert "(rounding not bounded)" in str(result) and math.isnan(result.slope)
+    with pytest.raises(InvalidInput, match="backend='float64'"):
+        sweep(exp_gate, [0.1], backend="float64", dps=30)
+    with pytest.raises(InvalidInput, match="dps must be an int"):
+        sweep(exp_gate, [0.1], dps=2)
+
+
+def test_dps_forces_the_precision_at_ordinary_scales():
+    c = multiplication_gate(activations.get("softplus"))
+    auto = sweep(c, SCALES[:2], points=8)
+    forced = sweep(c, SCALES[:2], points=8, dps=50)
+    assert forced.backends == ("mpmath", "mpmath") and forced.precisions == (167, 167)
+    assert forced.errors == pytest.approx(auto.errors, rel=1e-3) and all(forced.reliable)

@@ -37,13 +37,15 @@ import sympy as sp
 
 from symnet.activations import VARIABLE, Activation
 from symnet.activations._numeric import to_numpy_function
-from symnet.errors import InvalidInput, PrecisionError
+from symnet.errors import InvalidInput, PrecisionError, TooLargeError
 from symnet.network import Network, to_mpf
 from symnet.numeric._inputs import Problem, as_points, as_positive, resolve
 from symnet.numeric._poly import Polynomial
 
 __all__ = [
     "ACTIVATION_ULPS",
+    "DEFAULT_RELATIVE_ACCURACY",
+    "MAX_MPMATH_WORK",
     "UNIT_ROUNDOFF",
     "Evaluation",
     "Float64Program",
@@ -60,6 +62,14 @@ __all__ = [
 UNIT_ROUNDOFF = 2.0**-53
 #: Rounding error of an activation's float implementation, in units of u (relative to |sigma| + 1).
 ACTIVATION_ULPS = 4.0
+#: The accuracy :func:`evaluate` aims at without ``accuracy=``: this relative to the largest value
+#: (absolute below 1), i.e. 6 significant digits.
+DEFAULT_RELATIVE_ACCURACY = 1e-6
+#: Most multiply-adds (points x weights and biases) of one mpmath pass: about 10 us each, so 10^7
+#: take one to two minutes.
+MAX_MPMATH_WORK = 10**7
+#: Largest decimal precision accepted for ``dps``: one softplus takes 0.2 s at 10^4 digits, 17 s at 10^5.
+MAX_DPS = 10_000
 #: Guard bits added to the mpmath precision computed from the amplification.
 GUARD_BITS = 16
 #: Entries (rows x widest layer) per block of the float64 evaluation: bounds the memory of the
@@ -69,7 +79,8 @@ BLOCK_ENTRIES = 2**17
 
 
 class PrecisionWarning(UserWarning):
-    """Float64 results whose estimated rounding error exceeds what was asked (or 1e-6 relative)."""
+    """Float64 results whose estimated rounding error exceeds what was asked (or 1e-6 relative),
+    returned because float64 was forced (``backend="float64"``) or ``on_shortfall="warn"``."""
 
 
 #: Functions whose presence makes an activation piecewise (kinks, or jumps for Heaviside).
@@ -145,13 +156,9 @@ class Float64Program:
         network._require_numeric("float64 evaluation")
         self.network = network
         self.layers = []
-        for layer in network.layers:
-            w = np.array([[float(sp.N(v, 20)) for v in row] for row in layer.weights.tolist()], dtype=float)
-            b = np.array([float(sp.N(v, 20)) for v in layer.bias], dtype=float)
-            if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
-                raise PrecisionError(
-                    "a weight or bias overflows float64 (|value| > 1.8e308); evaluate with mpmath instead"
-                )
+        for index, layer in enumerate(network.layers, 1):
+            w = _float64_array(layer.weights.tolist(), f"layer {index}: a weight")
+            b = _float64_array(list(layer.bias), f"layer {index}: a bias")
             self.layers.append((np.ascontiguousarray(w.T), b, np.ascontiguousarray(np.abs(w).T), np.abs(b),
                                 layer.activation))
         self.width = max(wt.shape[1] for wt, *_ in self.layers)
@@ -194,6 +201,37 @@ class Float64Program:
         return h, e
 
 
+def _float64_array(entries: list, what: str) -> np.ndarray:
+    """Exact numbers (a list, or a list of rows) as float64, each with a relative error <= u.
+
+    A nonzero value that underflows (below the smallest normal double, 2.2e-308) or overflows
+    (above 1.8e308) would break the running error bound, which assumes relative rounding.
+    """
+    cache: dict = {}  # the constructions repeat few distinct values (and many zeros)
+
+    def number(v: Any) -> Any:
+        if v not in cache:
+            cache[v] = sp.N(v, 20)
+        return cache[v]
+
+    numbers = np.array([[number(v) for v in row] if isinstance(row, list) else number(row) for row in entries],
+                       dtype=object)
+    values = numbers.astype(float)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(values) | ((np.abs(values) < _SMALLEST_NORMAL) & (numbers != 0))
+    if bad.any():
+        raise PrecisionError(
+            f"{what} is {sp.N(numbers[bad][0], 4)}, outside float64's range (normal doubles have "
+            "2.2e-308 <= |value| <= 1.8e308), so float64 evaluation and its rounding estimate do not apply; "
+            "use mpmath instead (evaluate(..., backend='mpmath', dps=...))"
+        )
+    return values
+
+
+#: The smallest positive normal double; below it the relative rounding error exceeds u.
+_SMALLEST_NORMAL = float(np.finfo(float).tiny)
+
+
 def _affine(h: np.ndarray, wt: np.ndarray, b: Any) -> np.ndarray:
     """h @ wt + b, with the bias added in place (one temporary less)."""
     z = h @ wt
@@ -201,14 +239,19 @@ def _affine(h: np.ndarray, wt: np.ndarray, b: Any) -> np.ndarray:
     return z
 
 
-def mpmath_prec_for(amplification: float, accuracy: float) -> int:
-    """Bits of mpmath precision for which ``amplification * 2**-prec <= accuracy``, plus guard bits."""
+def mpmath_prec_for(amplification: float, accuracy: float, remedy: str = "choose the precision yourself") -> int:
+    """Bits of mpmath precision for which ``amplification * 2**-prec <= accuracy``, plus guard bits.
+
+    ``remedy`` completes the :class:`~symnet.errors.PrecisionError` raised when the amplification
+    is not finite (it says what the caller's user can do).
+    """
     if not math.isfinite(amplification):
         raise PrecisionError(
-            "the rounding amplification is not finite (the float64 pass overflowed), so symnet cannot "
-            "choose a working precision; pass dps=... explicitly"
+            "the rounding amplification is not finite (the float64 pass overflowed, or a weight is outside "
+            f"float64's range), so symnet cannot choose a working precision; {remedy}"
         )
-    return max(53, math.ceil(math.log2(max(amplification, 1.0) / accuracy)) + GUARD_BITS)
+    accuracy = max(accuracy, math.ulp(0.0))  # an accuracy that underflowed to 0 asks for every bit of a double
+    return max(53, math.ceil(math.log2(max(amplification, 1.0)) - math.log2(accuracy)) + GUARD_BITS)
 
 
 class MpmathProgram:
@@ -221,27 +264,44 @@ class MpmathProgram:
         network._require_numeric("mpmath evaluation")
         self.network = network
         self._weights: dict[int, list] = {}
+        # per layer, per neuron: the (input index, weight) pairs of its nonzero weights (the
+        # constructions' layers are sparse: deep_product(128) has 2.5% nonzero entries)
+        self._sparse = [[[(j, v) for j, v in enumerate(row) if v != 0] for row in layer.weights.tolist()]
+                        for layer in network.layers]
+        #: Multiply-adds per point: the nonzero weights plus the biases.
+        self.work_per_point = sum(len(row) + 1 for rows in self._sparse for row in rows)
 
     def _layers(self) -> list:
         prec = mpmath.mp.prec
         if prec not in self._weights:
             self._weights[prec] = [
-                ([[to_mpf(layer.weights[i, j]) for j in range(layer.fan_in)] for i in range(layer.width)],
+                ([[(j, w) for j, w in ((j, to_mpf(v)) for j, v in row) if w] for row in rows],
                  [to_mpf(v) for v in layer.bias], layer.activation)
-                for layer in self.network.layers
+                for rows, layer in zip(self._sparse, self.network.layers, strict=True)
             ]
         return self._weights[prec]
 
     def run(self, points: np.ndarray, prec: int) -> list:
-        """Values (mpf, or lists of mpf for several outputs) at ``prec`` bits."""
+        """Values (mpf, or lists of mpf for several outputs) at ``prec`` bits.
+
+        Raises :class:`~symnet.errors.TooLargeError` beyond ``MAX_MPMATH_WORK`` multiply-adds
+        (points times :attr:`work_per_point`).
+        """
+        work = len(points) * self.work_per_point
+        if work > MAX_MPMATH_WORK:
+            raise TooLargeError(
+                f"mpmath evaluation of {len(points)} points through a network of {self.work_per_point} weights and "
+                f"biases is {work:.3g} multiply-adds, beyond symnet's limit of {MAX_MPMATH_WORK:.0e} per pass (about "
+                "two minutes); use fewer points, a larger scale (where float64 suffices), or float64 with its "
+                "error estimate (backend='float64')"
+            )
         out = []
         with mpmath.workprec(prec):
             layers = self._layers()
             for row in np.asarray(points, dtype=float):
                 h = [mpmath.mpf(float(v)) for v in row]
                 for w, b, activation in layers:
-                    h = [mpmath.fsum(wij * hj for wij, hj in zip(wr, h, strict=True) if wij) + bi
-                         for wr, bi in zip(w, b, strict=True)]
+                    h = [mpmath.fsum(wij * h[j] for j, wij in wr) + bi for wr, bi in zip(w, b, strict=True)]
                     if activation is not None:
                         h = [activation.mpmath(v) for v in h]
                 out.append(h[0] if len(h) == 1 else h)
@@ -349,12 +409,19 @@ def _target_polynomial(target: sp.Expr, variables: tuple) -> Polynomial:
 
 
 def _float64_pass(problem: Problem, pts: np.ndarray, subtract_target: bool):
-    values, amp = _float_program(problem.network).run(pts, estimate=True)
+    """Values and amplifications in float64; NaN values and infinite amplifications where the
+    network's weights are outside float64's range (no bound applies there)."""
+    try:
+        program = _float_program(problem.network)
+    except PrecisionError:
+        return np.full(len(pts), np.nan), np.full(len(pts), np.inf)
+    values, amp = program.run(pts, estimate=True)
     if subtract_target:
         poly = _target_polynomial(problem.target, problem.variables)
         t, t_abs = poly.numpy_with_bound(pts)
         values = values - t
         amp = amp + poly.rounding_factor() * t_abs + np.abs(values)
+        amp[np.isnan(amp)] = np.inf  # a NaN value (inf - inf) has no bound
     return values, amp
 
 
@@ -374,7 +441,9 @@ def _plan(values: np.ndarray, amp: np.ndarray, accuracy: float) -> PrecisionPlan
     lost = _digits_lost(values, amp)
     if f64 <= accuracy:
         return PrecisionPlan("float64", 53, 15, accuracy, f64, lost, kmax)
-    prec = mpmath_prec_for(kmax, accuracy)
+    prec = mpmath_prec_for(kmax, accuracy, remedy="evaluate(..., backend='mpmath', dps=...) evaluates at a "
+                           "fixed precision (with an unknown error estimate), or use a scale at which float64 does "
+                           "not overflow")
     return PrecisionPlan("mpmath", prec, math.ceil(prec * math.log10(2)), accuracy, f64, lost, kmax)
 
 
@@ -412,6 +481,28 @@ _BACKENDS = ("auto", "float64", "mpmath")
 _SHORTFALL = ("promote", "raise", "warn")
 
 
+def _shortfall_advice(backend: str, on_shortfall: str) -> str:
+    """What to do when float64 falls short, for the options in use."""
+    if backend == "float64":
+        return ("backend='float64' was forced: the default backend='auto' (or 'mpmath') evaluates in mpmath for an "
+                "accurate result; or use a larger scale.")
+    if on_shortfall == "warn":
+        return ("These float64 values are returned as on_shortfall='warn' asked; the default on_shortfall='promote' "
+                "evaluates in mpmath for an accurate result.")
+    return "on_shortfall='promote' (the default) or backend='mpmath' evaluates in mpmath for an accurate result."
+
+
+#: What evaluate/evaluate_error can do when float64 gives no rounding bound to plan a precision from.
+_NO_AMPLIFICATION_REMEDY = ("pass dps=... to evaluate in mpmath at that fixed precision (the error estimate is "
+                            "then unknown, inf), or use a scale at which float64 does not overflow")
+
+
+def _short(number: Any) -> str:
+    """An exact number for a message: as given when short (1/1000), else to 6 digits (1e+300)."""
+    text = str(number)
+    return text if len(text) <= 24 else f"{float(sp.N(number, 17)):.6g}"
+
+
 def _check_choice(value: Any, allowed: Sequence[str], what: str) -> str:
     if value not in allowed:
         raise InvalidInput(f"{what} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
@@ -424,30 +515,41 @@ def _evaluate(problem: Problem, pts: np.ndarray, accuracy: float | None, backend
     values, amp = _float64_pass(problem, pts, subtract_target)
     lost = _digits_lost(values, amp)
     f64_error = UNIT_ROUNDOFF * amp
+    finite = np.isfinite(values)
     if backend != "mpmath" and prec is None:
-        finite = np.isfinite(values)
         size = float(np.max(np.abs(values[finite]))) if finite.any() else 1.0
-        wanted = accuracy if accuracy is not None else 1e-6 * max(1.0, size)
-        ok = bool(finite.all()) and float(np.max(f64_error)) <= wanted
-        if ok:
+        wanted = accuracy if accuracy is not None else DEFAULT_RELATIVE_ACCURACY * max(1.0, size)
+        if bool(finite.all()) and float(np.max(f64_error)) <= wanted:
             return Evaluation(values, f64_error, "float64", 53, lost)
+        asked = ("" if accuracy is not None else
+                 f" ({DEFAULT_RELATIVE_ACCURACY:g} relative, as no accuracy=... was given)")
+        worst = float(np.max(f64_error))
+        cause = (f"cancellation destroys {lost:.1f} significant digits and the estimated rounding error is {worst:.3g}"
+                 if math.isfinite(worst) else
+                 "a value, an intermediate or a weight is outside float64's range, so its rounding error is unbounded")
         message = (
-            f"{problem.name}: float64 cannot deliver {what} to accuracy {wanted:.3g}: cancellation destroys "
-            f"{lost:.1f} significant digits and the estimated rounding error is {np.max(f64_error):.3g}"
-            + (f" at scale {problem.scale}" if problem.scale is not None else "")
-            + ". Use backend='mpmath' (or 'auto') for an accurate result, or a larger scale."
+            f"{problem.name}: float64 cannot deliver {what} to accuracy {wanted:.3g}{asked}: {cause}"
+            + (f" at scale {_short(problem.scale)}" if problem.scale is not None else "")
+            + ". " + _shortfall_advice(backend, on_shortfall)
         )
-        if accuracy is None or on_shortfall == "warn":
+        if backend == "float64" and accuracy is not None and on_shortfall != "warn":
+            raise PrecisionError(message)
+        if backend == "float64" or on_shortfall == "warn":
             warnings.warn(message, PrecisionWarning, stacklevel=3)
             return Evaluation(values, f64_error, "float64", 53, lost)
-        if backend == "float64" or on_shortfall == "raise":
+        if on_shortfall == "raise":
             raise PrecisionError(message)
     if prec is None:
-        wanted = accuracy if accuracy is not None else UNIT_ROUNDOFF * max(1.0, float(np.max(np.abs(values))))
-        prec = mpmath_prec_for(float(np.max(amp)), wanted)
+        if accuracy is None:
+            # full double accuracy relative to the largest value; |true| >= |float64| - error bounds
+            # that value from below (the float64 values themselves may be ruined by cancellation)
+            with np.errstate(invalid="ignore"):
+                floor = np.where(finite, np.abs(values) - f64_error, 0.0)
+            accuracy = UNIT_ROUNDOFF * max(1.0, float(np.max(floor)))
+        prec = mpmath_prec_for(float(np.max(amp)), accuracy, remedy=_NO_AMPLIFICATION_REMEDY)
     mp_values = _mpmath_pass(problem, pts, prec, subtract_target)
     floats = np.array([float(v) for v in mp_values])
-    estimate = amp * 2.0**-prec + np.abs(floats) * UNIT_ROUNDOFF
+    estimate = np.ldexp(amp, -prec) + np.abs(floats) * UNIT_ROUNDOFF  # inf stays inf (inf * 2.0**-3000 is nan)
     return Evaluation(floats, estimate, "mpmath", prec, lost, tuple(mp_values))
 
 
@@ -470,18 +572,31 @@ def evaluate(
     scale : number, optional
         lam (required when the weights contain it).
     accuracy : float, optional
-        Requested absolute accuracy. Without it, float64 is used and a :class:`PrecisionWarning`
-        is issued when fewer than 6 significant digits survive the cancellation.
+        Requested absolute accuracy. Without it symnet asks for 6 significant digits: an error
+        of at most 1e-6 times the largest |value| (1e-6 absolute when the values are below 1).
+        When float64 cannot deliver that, ``"auto"`` evaluates in mpmath to full double
+        accuracy (the precision chosen from the amplification, the error relative to a lower
+        bound on the largest |value|).
     backend : {"auto", "float64", "mpmath"}
-        ``"auto"`` uses float64 when its error estimate meets ``accuracy`` and mpmath otherwise;
+        ``"auto"`` uses float64 when its error estimate meets the accuracy and mpmath otherwise;
         ``"float64"`` never promotes (with an ``accuracy`` it cannot meet it raises
-        :class:`~symnet.errors.PrecisionError`, or warns if ``on_shortfall="warn"``);
-        ``"mpmath"`` always uses mpmath.
+        :class:`~symnet.errors.PrecisionError`, or warns if ``on_shortfall="warn"``; without
+        one it warns with a :class:`PrecisionWarning`); ``"mpmath"`` always uses mpmath.
     on_shortfall : {"promote", "raise", "warn"}
         What ``"auto"`` does when float64 falls short: switch to mpmath, raise PrecisionError,
         or return the float64 values with a :class:`PrecisionWarning`.
     dps : int, optional
-        Force the mpmath precision (decimal digits) instead of choosing it from ``accuracy``.
+        Force the mpmath precision (decimal digits) instead of choosing it from the accuracy.
+        Needed when float64 overflows (its rounding bound, from which the precision is chosen,
+        is then infinite, and so is the returned error estimate).
+
+    Raises
+    ------
+    PrecisionError
+        If float64 falls short and ``backend="float64"`` with an ``accuracy``, or
+        ``on_shortfall="raise"``; or if mpmath is needed and float64 overflows without ``dps``.
+    TooLargeError
+        Beyond ``MAX_POINTS`` points, or ``MAX_MPMATH_WORK`` synapse evaluations in mpmath.
 
     Returns
     -------
@@ -496,12 +611,20 @@ def evaluate(
     >>> ev = evaluate(net, [[1.0, 2.0], [3.0, -1.0]], accuracy=1e-12)
     >>> ev.backend, ev.values.tolist()
     ('float64', [8.0, -12.0])
+
+    The multiplication gate at lam = 1e-9 loses 18 digits to cancellation: ``"auto"`` evaluates it
+    in mpmath (float64 alone would give -20.7 for uv = 2):
+
+    >>> from symnet.constructions import multiplication_gate
+    >>> ev = evaluate(multiplication_gate("exp"), [[1, 2]], scale=1e-9)
+    >>> ev.backend, round(float(ev.values[0]), 9), ev.digits_lost > 17
+    ('mpmath', 2.0, True)
     """
     _check_choice(backend, _BACKENDS, "backend")
     _check_choice(on_shortfall, _SHORTFALL, "on_shortfall")
     if accuracy is not None:
         accuracy = as_positive(accuracy, "accuracy")
-    prec = _dps_to_prec(dps)
+    prec = _dps_to_prec(dps, backend)
     problem, pts = _problem_and_points(obj, points, scale)
     return _evaluate(problem, pts, accuracy, backend, on_shortfall, prec, subtract_target=False)
 
@@ -537,16 +660,20 @@ def evaluate_error(
     _check_choice(on_shortfall, _SHORTFALL, "on_shortfall")
     if accuracy is not None:
         accuracy = as_positive(accuracy, "accuracy")
-    prec = _dps_to_prec(dps)
+    prec = _dps_to_prec(dps, backend)
     problem, pts = _problem_and_points(construction, points, scale)
     if problem.target is None:
         raise InvalidInput("evaluate_error needs a Construction (a network with a target), got a bare Network")
     return _evaluate(problem, pts, accuracy, backend, on_shortfall, prec, subtract_target=True)
 
 
-def _dps_to_prec(dps: int | None) -> int | None:
+def _dps_to_prec(dps: int | None, backend: str = "auto") -> int | None:
     if dps is None:
         return None
-    if isinstance(dps, bool) or not isinstance(dps, int) or dps < 5:
+    if isinstance(dps, bool) or not isinstance(dps, (int, np.integer)) or dps < 5:
         raise InvalidInput(f"dps must be an int >= 5, got {dps!r}")
-    return math.ceil(dps / math.log10(2))
+    if dps > MAX_DPS:
+        raise TooLargeError(f"dps = {dps} is beyond symnet's limit of {MAX_DPS} digits")
+    if backend == "float64":
+        raise InvalidInput("dps sets the mpmath precision, so it cannot be combined with backend='float64'")
+    return math.ceil(int(dps) / math.log10(2))

@@ -15,12 +15,20 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from symnet._validation import positive_int
 from symnet.activations._activation import exact_number
 from symnet.constructions import Construction
-from symnet.errors import InvalidInput, ShapeError
+from symnet.errors import InvalidInput, ShapeError, TooLargeError
 from symnet.network import Network
 
-__all__ = ["Problem", "as_box", "as_points", "as_positive", "as_scale", "resolve"]
+__all__ = ["MAX_COORDINATES", "MAX_POINTS", "Problem", "as_box", "as_count", "as_points", "as_positive", "as_scale",
+           "resolve"]
+
+#: Most points one call evaluates (a float64 pass over 10^7 points of a gate takes about 5 s).
+MAX_POINTS = 10**7
+#: Most coordinates (points x inputs) one call holds: 2^26 doubles are 512 MB.
+MAX_COORDINATES = 2**26
+_FEWER = "evaluate fewer points per call (split them into batches), or sample fewer (points=N with a smaller N)"
 
 
 @dataclass(frozen=True)
@@ -114,8 +122,37 @@ def resolve(obj: Any, scale: Any = None) -> Problem:
     return Problem(network, target, variables, exact_scale, name)
 
 
+def as_count(value: Any, dimension: int, what: str = "points") -> int:
+    """A number of points N to generate in ``dimension`` inputs: 1 <= N <= MAX_POINTS and
+    N * dimension <= MAX_COORDINATES (else :class:`~symnet.errors.TooLargeError`).
+
+    Examples
+    --------
+    >>> from symnet.numeric._inputs import as_count
+    >>> as_count(64, 24)
+    64
+    >>> as_count(10**9, 2)
+    Traceback (most recent call last):
+    ...
+    symnet.errors.TooLargeError: points = 1000000000 is beyond symnet's limit of 10000000 points per call; ...
+    """
+    count = positive_int(value, what)
+    if count > MAX_POINTS:
+        raise TooLargeError(f"{what} = {count} is beyond symnet's limit of {MAX_POINTS} points per call; {_FEWER}")
+    _check_coordinates(count, dimension, what)
+    return count
+
+
+def _check_coordinates(count: int, dimension: int, what: str) -> None:
+    if count * dimension > MAX_COORDINATES:
+        raise TooLargeError(
+            f"{what}: {count} points of {dimension} inputs are {count * dimension} coordinates, beyond symnet's "
+            f"limit of {MAX_COORDINATES} (512 MB of doubles) per call; {_FEWER}"
+        )
+
+
 def as_points(points: Any, dimension: int, what: str = "points") -> np.ndarray:
-    """A float64 array of shape (N, dimension), N >= 1, all finite."""
+    """A float64 array of shape (N, dimension), 1 <= N <= MAX_POINTS, all finite."""
     try:
         arr = np.asarray(points, dtype=float)
     except (TypeError, ValueError) as err:
@@ -128,6 +165,10 @@ def as_points(points: Any, dimension: int, what: str = "points") -> np.ndarray:
         raise ShapeError(f"{what} must have shape (N, {dimension}) (one column per input), got shape {arr.shape}")
     if arr.shape[0] == 0:
         raise InvalidInput(f"{what} is empty; give at least one point")
+    if arr.shape[0] > MAX_POINTS:
+        raise TooLargeError(f"{what} has {arr.shape[0]} points, beyond symnet's limit of {MAX_POINTS} per call; "
+                            f"{_FEWER}")
+    _check_coordinates(arr.shape[0], dimension, what)
     bad = ~np.isfinite(arr)
     if bad.any():
         row = int(np.argwhere(bad)[0][0])

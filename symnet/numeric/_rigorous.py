@@ -64,6 +64,11 @@ MAX_MONOMIALS = 3000
 MAX_HALVINGS = 40
 #: Cells tried per scale during the automatic search (the final scale may use MAX_CELLS).
 SEARCH_CELLS = 16
+#: Most multiply-adds (points x weights and biases) of a certification at points: about 1.4 us
+#: each in arb, so 10^8 take about two minutes.
+MAX_BALL_WORK = 10**8
+#: Largest d for which :func:`corners` lists the 2^d corners of a box (2^16 = 65536 exact points).
+MAX_CORNER_DIMENSION = 16
 #: How many times check() may bisect a recorded cell for its (possibly looser) second route.
 CHECK_SPLITS = 6
 
@@ -155,7 +160,23 @@ def corners(box: Any) -> tuple[tuple[sp.Rational, ...], ...]:
         raise InvalidInput(f"box must be a sequence of (low, high) pairs, got {type(box).__name__}")
     exact = as_box(box, len(box))
     d = len(exact)
+    if d > MAX_CORNER_DIMENSION:
+        raise TooLargeError(
+            f"a box of {d} inputs has 2^{d} corners, beyond symnet's limit of 2^{MAX_CORNER_DIMENSION}; certify over "
+            "the box instead (Taylor models), or pass the points you need explicitly"
+        )
     return tuple(tuple(exact[i][(j >> (d - 1 - i)) & 1] for i in range(d)) for j in range(2**d))
+
+
+def _check_point_work(network: Network, count: int) -> None:
+    """Refuse a certification at points whose ball arithmetic would take more than minutes."""
+    per_point = sum(sum(1 for v in layer.weights if v != 0) + layer.width for layer in network.layers)
+    if count * per_point > MAX_BALL_WORK:
+        raise TooLargeError(
+            f"certifying {count} points of a network of {per_point} weights and biases is {count * per_point:.3g} "
+            f"ball-arithmetic multiply-adds, beyond symnet's limit of {MAX_BALL_WORK:.0e} (a few minutes); certify "
+            "fewer points, or over the box (Taylor models)"
+        )
 
 
 def _as_eps(eps: Any) -> sp.Rational:
@@ -366,9 +387,12 @@ def certify(
         if points != "corners" or exact_box is None:
             raise InvalidInput('points must be a sequence of points, or "corners" together with a box')
         point_set = corners(exact_box)
+        _check_point_work(construction.network, len(point_set))
     elif points is not None and exact_box is not None:
         raise InvalidInput('give either a box or points (or points="corners" with a box), not both')
     else:
+        if isinstance(points, Sequence) and not isinstance(points, (str, bytes)):
+            _check_point_work(construction.network, len(points))  # before converting them to exact numbers
         point_set = _exact_points(points, d) if points is not None else None
     target = Polynomial(construction.target, construction.variables)
     if degree is None:

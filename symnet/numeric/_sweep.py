@@ -27,12 +27,15 @@ from symnet.constructions import Construction
 from symnet.errors import InvalidInput
 from symnet.network import Network
 from symnet.numeric._backends import (
+    GUARD_BITS,
     UNIT_ROUNDOFF,
+    _dps_to_prec,
     _float64_pass,
     _mpmath_pass,
+    _short,
     mpmath_prec_for,
 )
-from symnet.numeric._inputs import Problem, as_box, as_points, as_positive, as_scale, resolve
+from symnet.numeric._inputs import Problem, as_box, as_count, as_points, as_positive, as_scale, resolve
 from symnet.numeric._parallel import run_all
 from symnet.numeric._poly import Polynomial
 
@@ -43,26 +46,40 @@ MAX_REFINEMENTS = 6
 
 
 def sample_box(box: Any, count: int, seed: int = 0) -> np.ndarray:
-    """``count`` points of the box: its 2^d corners first, then uniform random points (seeded).
+    """``count`` points of the box: its corners first (in binary order, as many of the 2^d as fit),
+    then uniform random points (seeded).
+
+    Only the corners returned are built, so a box of many inputs costs O(count * d).
+
+    Raises
+    ------
+    TooLargeError
+        If ``count`` exceeds ``MAX_POINTS`` (10^7) or ``count * d`` exceeds ``MAX_COORDINATES`` (2^26).
 
     Examples
     --------
     >>> from symnet.numeric import sample_box
     >>> sample_box([(-1, 1), (0, 2)], 5).tolist()[:4]
     [[-1.0, 0.0], [-1.0, 2.0], [1.0, 0.0], [1.0, 2.0]]
+    >>> sample_box([(-1, 1)] * 40, 3)[:, -3:].tolist()  # the first 3 of the 2^40 corners
+    [[-1.0, -1.0, -1.0], [-1.0, -1.0, 1.0], [-1.0, 1.0, -1.0]]
     """
     if isinstance(box, (str, bytes)) or not isinstance(box, (Sequence, np.ndarray)):
         raise InvalidInput(f"box must be a sequence of (low, high) pairs, got {type(box).__name__}")
     exact = as_box(box, len(box))
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise InvalidInput(f"count must be a positive int, got {count!r}")
+    d = len(exact)
+    count = as_count(count, d, "count")
     lo = np.array([float(a) for a, _ in exact])
     hi = np.array([float(b) for _, b in exact])
-    d = len(exact)
-    corners = np.array([[hi[i] if (j >> (d - 1 - i)) & 1 else lo[i] for i in range(d)] for j in range(2**d)])
+    n_corners = count if d >= count.bit_length() else min(count, 2**d)
+    # corner j takes hi[i] where bit d-1-i of j is set; j < count <= MAX_POINTS < 2^62, so shifts
+    # beyond 62 bits (coordinates that stay at lo for every j) are clipped to 62, which gives bit 0
+    index = np.arange(n_corners, dtype=np.int64)[:, None]
+    shifts = np.minimum(np.arange(d - 1, -1, -1, dtype=np.int64), 62)
+    corner_points = np.where((index >> shifts) & 1, hi, lo)
     rng = np.random.default_rng(seed)
-    rest = lo + (hi - lo) * rng.random((max(0, count - len(corners)), d))
-    return np.vstack([corners, rest])[:count]
+    rest = lo + (hi - lo) * rng.random((count - n_corners, d))
+    return np.vstack([corner_points, rest])
 
 
 def predicted_leading(construction: Construction, max_order: int = 8) -> tuple[int, sp.Expr] | None:
@@ -90,6 +107,8 @@ class _ScaleTask:
     points: np.ndarray
     backend: str
     relative_accuracy: float
+    scale: sp.Expr
+    prec: int | None = None  # forced mpmath precision (sweep's dps), or None to choose it
 
 
 @dataclass(frozen=True)
@@ -102,26 +121,37 @@ class _ScaleOutcome:
 
 def _measure(task: _ScaleTask) -> _ScaleOutcome:
     """max |N - T| over the points, to the task's relative accuracy (module-level: picklable)."""
-    problem = Problem(task.network, task.target, task.variables, None, "sweep")
+    problem = Problem(task.network, task.target, task.variables, task.scale, "sweep")
     values, amp = _float64_pass(problem, task.points, subtract_target=True)
-    rounding = UNIT_ROUNDOFF * float(np.max(amp))
+    kmax = float(np.max(amp))
+    rounding = UNIT_ROUNDOFF * kmax
     emax = float(np.max(np.abs(values)))
     r = task.relative_accuracy
-    if task.backend == "float64" or (task.backend == "auto" and rounding <= r * max(emax - rounding, 0.0)):
+    if task.backend == "float64" or (task.backend == "auto" and task.prec is None
+                                     and rounding <= r * max(emax - rounding, 0.0)):
         return _ScaleOutcome(values, rounding, "float64", 53)
-    kmax = float(np.max(amp))
+    if task.prec is not None:
+        errors = _mpmath_errors(problem, task.points, task.prec)
+        return _ScaleOutcome(errors, math.ldexp(kmax, -task.prec), "mpmath", task.prec)
+    remedy = (f"at scale {_short(task.scale)} pass dps=... to sweep to measure in mpmath at that fixed precision (the "
+              "rounding is then unbounded and the scale is left out of the slope), or use less extreme scales")
     guess = emax - rounding
-    prec = mpmath_prec_for(kmax, r * guess) if guess > 0 else mpmath_prec_for(kmax, 2.0**-64)
+    prec = mpmath_prec_for(kmax, r * guess if guess > 0 else 2.0**-64, remedy)
     for _ in range(MAX_REFINEMENTS):
-        exact = _mpmath_pass(problem, task.points, prec, subtract_target=True)
-        errors = np.array([float(v) for v in exact])
+        errors = _mpmath_errors(problem, task.points, prec)
         emax = float(np.max(np.abs(errors)))
-        rounding = kmax * 2.0**-prec
+        rounding = math.ldexp(kmax, -prec)
         if rounding <= r * max(emax - rounding, 0.0) or emax == 0.0:
             break
-        wanted = r * emax if emax > 2 * rounding else 2.0**-prec
-        prec = max(prec + 32, mpmath_prec_for(kmax, wanted))
+        if emax > 2 * rounding:
+            prec = max(prec + 32, mpmath_prec_for(kmax, r * emax, remedy))
+        else:  # the error is not resolved above the rounding yet: add the bits the amplification takes
+            prec += max(32, math.ceil(math.log2(max(kmax, 1.0))) + GUARD_BITS)
     return _ScaleOutcome(errors, rounding, "mpmath", prec)
+
+
+def _mpmath_errors(problem: Problem, points: np.ndarray, prec: int) -> np.ndarray:
+    return np.array([float(v) for v in _mpmath_pass(problem, points, prec, subtract_target=True)])
 
 
 @dataclass(frozen=True)
@@ -185,7 +215,8 @@ class SweepResult:
             return math.nan
         x = np.array([k[0] for k in keep])
         y = np.array([k[1] for k in keep])
-        return float(np.polyfit(x, y, 1)[0])
+        spread = float(np.sum((x - x.mean()) ** 2))  # > 0: the scales are distinct (checked by sweep)
+        return float(np.sum((x - x.mean()) * (y - y.mean())) / spread) if spread > 0 else math.nan
 
     @property
     def optimal_scale(self) -> float:
@@ -199,8 +230,10 @@ class SweepResult:
         ratios = self.ratios
         for i, s in enumerate(self.scales):
             pred = f"{self.predicted[i]:12.4e}" if self.predicted else f"{'-':>12}"
-            ratio = f"{ratios[i]:10.6f}" if ratios else f"{'-':>10}"
-            flag = "" if self.reliable[i] else "  (rounding-dominated)"
+            ratio = (f"{'-':>10}" if not ratios else f"{ratios[i]:10.6f}" if abs(ratios[i]) < 1e3
+                     else f"{ratios[i]:10.3e}")
+            flag = ("" if self.reliable[i] else "  (rounding-dominated)" if math.isfinite(self.rounding[i])
+                    else "  (rounding not bounded)")
             lines.append(f"{s:12.4e} {self.errors[i]:12.4e} {pred} {ratio} {self.rounding[i]:10.2e}  "
                          f"{self.backends[i]}/{self.precisions[i]}b{flag}")
         order = f" (series order {self.order})" if self.order is not None else ""
@@ -212,23 +245,23 @@ _SWEEP_BACKENDS = ("auto", "float64", "mpmath")
 
 
 def _prepare(construction: Any, scales: Any, points: Any, backend: str, relative_accuracy: float,
-             leading: Any) -> tuple[list[_ScaleTask], dict]:
+             leading: Any, dps: int | None = None) -> tuple[list[_ScaleTask], dict]:
     if not isinstance(construction, Construction):
         raise InvalidInput(f"sweep needs a Construction (a network with a target and a scale), got "
                            f"{type(construction).__name__}")
     if backend not in _SWEEP_BACKENDS:
         raise InvalidInput(f"backend must be one of {', '.join(map(repr, _SWEEP_BACKENDS))}, got {backend!r}")
     relative_accuracy = as_positive(relative_accuracy, "relative_accuracy")
-    if isinstance(scales, (str, bytes)) or not isinstance(scales, (Sequence, np.ndarray)) or len(scales) == 0:
-        raise InvalidInput("scales must be a non-empty sequence of positive numbers")
-    exact_scales = [as_scale(s, f"scales[{i}]") for i, s in enumerate(scales)]
+    prec = _dps_to_prec(dps, backend)
+    exact_scales = _as_scales(scales)
     d = len(construction.variables)
-    if isinstance(points, int) and not isinstance(points, bool):
-        pts = sample_box([(-1, 1)] * d, points)
+    if isinstance(points, (int, np.integer)) and not isinstance(points, bool):
+        pts = sample_box([(-1, 1)] * d, as_count(points, d))
     else:
         pts = as_points(points, d)
     problems = [resolve(construction, s) for s in exact_scales]
-    tasks = [_ScaleTask(p.network, p.target, p.variables, pts, backend, relative_accuracy) for p in problems]
+    tasks = [_ScaleTask(p.network, p.target, p.variables, pts, backend, relative_accuracy, p.scale, prec)
+             for p in problems]
     if leading is None:
         found = predicted_leading(construction)
         order, lead = found if found is not None else (None, None)
@@ -247,11 +280,37 @@ def _prepare(construction: Any, scales: Any, points: Any, backend: str, relative
             order = int(powers[0][0])
         q = Polynomial(sp.expand(lead / lam**order), construction.variables)
         qmax = float(np.max(np.abs(q.numpy(pts))))
-        predicted = tuple(float(sp.N(s, 30)) ** order * qmax for s in exact_scales)
+        # lam^p in sympy: (1e300)^2 overflows a Python float (OverflowError) but becomes inf here
+        predicted = tuple(float(sp.N(s**order, 30)) * qmax if qmax else 0.0 for s in exact_scales)
     meta = {"name": construction.name, "scales": tuple(float(sp.N(s, 30)) for s in exact_scales),
             "order": order, "leading": lead, "predicted": predicted, "points": pts,
             "relative_accuracy": relative_accuracy}
     return tasks, meta
+
+
+def _as_scales(scales: Any) -> list[sp.Expr]:
+    """Exact, distinct scales within float64's normal range (the result reports them as floats)."""
+    if isinstance(scales, (str, bytes)) or not isinstance(scales, (Sequence, np.ndarray)) or len(scales) == 0:
+        raise InvalidInput("scales must be a non-empty sequence of positive numbers")
+    exact, seen = [], {}
+    for i, s in enumerate(scales):
+        value = as_scale(s, f"scales[{i}]")
+        as_float = float(sp.N(value, 30))
+        if not _SMALLEST_NORMAL <= as_float <= _LARGEST:
+            raise InvalidInput(f"scales[{i}] = {s!r} is outside float64's normal range (2.2e-308 to 1.8e308), in "
+                               "which a sweep reports its scales")
+        if as_float in seen:
+            raise InvalidInput(
+                f"scales[{i}] = {s!r} repeats scales[{seen[as_float]}] (as a float64): a sweep measures each scale "
+                "once and fits its slope over distinct scales; remove the repeat"
+            )
+        seen[as_float] = i
+        exact.append(value)
+    return exact
+
+
+_SMALLEST_NORMAL = float(np.finfo(float).tiny)
+_LARGEST = float(np.finfo(float).max)
 
 
 def _assemble(meta: dict, outcomes: list[_ScaleOutcome]) -> SweepResult:
@@ -280,6 +339,7 @@ def sweep(
     relative_accuracy: float = 1e-3,
     leading: Any = None,
     executor: Any = None,
+    dps: int | None = None,
 ) -> SweepResult:
     """Measure max |N_lam - target| over points at each scale and compare with the series.
 
@@ -288,9 +348,11 @@ def sweep(
     construction : Construction
         With a concrete activation.
     scales : sequence of positive numbers
-        Values of lam (floats are read as the decimals they print as).
+        Distinct values of lam (floats are read as the decimals they print as), within
+        float64's normal range.
     points : array of shape (N, n_inputs), or int
         The points; an int N takes N points of [-1, 1]^n (corners first, then seeded random).
+        At most ``MAX_POINTS`` (10^7) points and ``MAX_COORDINATES`` (2^26) coordinates.
     backend : {"auto", "float64", "mpmath"}
         ``"auto"`` measures each scale in float64 when the rounding bound allows the requested
         relative accuracy and in mpmath (precision chosen from the bound) otherwise;
@@ -303,10 +365,25 @@ def sweep(
         False skips the prediction, an expression is used as given (e.g. a hand derivation).
     executor : concurrent.futures.Executor, optional
         Runs the scales in parallel (process pools, Dask's ``Client.get_executor()``).
+    dps : int, optional
+        Measure every scale in mpmath at this many decimal digits instead of choosing the
+        precision from the rounding bound (as :func:`~symnet.numeric.evaluate`'s ``dps``). Needed
+        at scales where float64 overflows: there the bound is infinite, so the scale is flagged
+        in ``reliable`` and left out of the slope.
 
     Returns
     -------
     SweepResult
+
+    Raises
+    ------
+    InvalidInput
+        For a repeated scale, non-positive or out-of-range scales, ``dps`` with
+        ``backend="float64"``, and the other bad arguments.
+    PrecisionError
+        If mpmath is needed at a scale where float64 overflows and no ``dps`` is given.
+    TooLargeError
+        Beyond the limits on points, or on the work of one mpmath pass (``MAX_MPMATH_WORK``).
 
     Examples
     --------
@@ -317,7 +394,7 @@ def sweep(
     >>> result.order, round(result.slope, 2), [round(r, 3) for r in result.ratios]
     (2, 2.0, [1.0, 1.0, 1.0])
     """
-    tasks, meta = _prepare(construction, scales, points, backend, relative_accuracy, leading)
+    tasks, meta = _prepare(construction, scales, points, backend, relative_accuracy, leading, dps)
     return _assemble(meta, run_all(_measure, tasks, executor))
 
 
@@ -329,6 +406,7 @@ def sweep_all(
     backend: str = "auto",
     relative_accuracy: float = 1e-3,
     executor: Any = None,
+    dps: int | None = None,
 ) -> list[SweepResult]:
     """:func:`sweep` for many constructions (activations, n, ...) with every (construction,
     scale) pair submitted to ``executor`` at once. Predictions come from the series.
@@ -337,7 +415,7 @@ def sweep_all(
     """
     if isinstance(constructions, Construction) or not isinstance(constructions, Sequence):
         raise InvalidInput("sweep_all needs a sequence of Constructions (use sweep for one)")
-    prepared = [_prepare(c, scales, points, backend, relative_accuracy, None) for c in constructions]
+    prepared = [_prepare(c, scales, points, backend, relative_accuracy, None, dps) for c in constructions]
     flat = [t for tasks, _ in prepared for t in tasks]
     outcomes = run_all(_measure, flat, executor)
     results, start = [], 0
@@ -403,7 +481,10 @@ def optimal_scale(
         raise InvalidInput(f"{construction.name}: the error series vanishes through lam^8; no U-curve to optimise")
     order, lead = found
     d = len(construction.variables)
-    pts = sample_box([(-1, 1)] * d, points) if isinstance(points, int) else as_points(points, d)
+    if isinstance(points, (int, np.integer)) and not isinstance(points, bool):
+        pts = sample_box([(-1, 1)] * d, as_count(points, d))
+    else:
+        pts = as_points(points, d)
     q = Polynomial(sp.expand(lead / construction.scale**order), construction.variables)
     qmax = float(np.max(np.abs(q.numpy(pts))))
 
