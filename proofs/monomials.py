@@ -4,10 +4,16 @@ polynomial count (RT Sec. II; LTR Sec. II; seed 000; MATH.md sections 4 and 5).
 Routes: the closed form (sinh coefficients, symnet's derivation) against the explicit expansion
 of the network and against mpmath at 80 digits; neuron counts of the explicit networks against
 the formulas of symnet.constructions.counts and against the sources' bounds.
+
+RT Cor. II.3 (only sigma^(n) != 0 assumed: m >= C(n, floor(n/2))): the formula against the
+catalecticant rank computed by symnet.lower_bounds (certificate re-checked by Poly.diff and numpy
+elimination mod p) and against the hand argument (d^S x_1...x_n = x^(complement of S), so the
+catalecticant is a permutation matrix; sympy's rank); sigma = x^3 shows the bound in action.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 
@@ -18,12 +24,47 @@ from _common import Report, main
 from symnet import activations, series
 from symnet.constructions import counts, monomial, polynomial
 from symnet.constructions.monomial import deep_monomial
+from symnet.lower_bounds import catalecticant_bound, minimal_width
 
 MIXED = [(2, 1), (3, 2), (1, 1, 2)]
 
 
 def agree(a, b) -> bool:
     return set(a.terms) == set(b.terms) and all(sp.simplify(a.terms[p] - b.terms[p]) == 0 for p in a.terms)
+
+
+def binomial_bound(report: Report) -> None:
+    """RT Cor. II.3: C(n, floor(n/2)) by the formula, the catalecticant certificate and the hand matrix."""
+    ok, ranks = True, []
+    for n in range(1, 11):
+        cert = catalecticant_bound(n)
+        ok &= cert.rank == counts.binomial_lower_bound(n) == math.comb(n, n // 2) and cert.check()
+        ranks.append(cert.rank)
+    for n in range(1, 7):  # hand: rows k-subsets S, columns (n-k)-subsets T, entry [x^T] d^S p = [T = S^c]
+        xs = sp.symbols(f"y1:{n + 1}")
+        prod = sp.Mul(*xs)
+        best = 0
+        for k in range(n + 1):
+            rows = list(itertools.combinations(range(n), k))
+            cols = list(itertools.combinations(range(n), n - k))
+            derivs = [sp.Poly(prod.diff(*[xs[i] for i in S]) if S else prod, *xs) for S in rows]
+            mat = sp.Matrix([[d.coeff_monomial(sp.Mul(*[xs[i] for i in T])) for T in cols] for d in derivs])
+            best = max(best, mat.rank())
+        ok &= best == math.comb(n, n // 2)
+    # sigma = x^3, n = 3: only the third derivative at 0 is nonzero; 4 neurons are enough (an exact identity),
+    # 3 are not (Groebner)
+    x = sp.symbols("x_1:4")
+    identity = sp.expand(sum(s2 * s3 * (x[0] + s2 * x[1] + s3 * x[2]) ** 3 for s2 in (1, -1) for s3 in (1, -1)) / 24)
+    cube = minimal_width(3, activation="cube", groebner_unknowns=12)
+    failed = sorted(h.statement for h in cube.failed_hypotheses)
+    ok &= (identity == x[0] * x[1] * x[2] and cube.width == 4 and cube.status == "certified" and cube.check()
+           and cube.lower == 4 >= counts.binomial_lower_bound(3) == 3
+           and failed == ["sigma^(0)(0) != 0", "sigma^(1)(0) != 0", "sigma^(2)(0) != 0"])
+    report.add("if only sigma^(n) != 0: m >= C(n, floor(n/2))", "RT Cor. II.3; MATH.md sec. 4", "verified", ok,
+               detail=f"catalecticant ranks for n = 1..10: {ranks} = C(n, floor(n/2)) (certificates re-checked); "
+                      "hand permutation matrices (sympy rank) for n <= 6; sigma = x^3, n = 3: the 2^n bound fails "
+                      "(x_1 x_2 x_3 = sum_{s_2, s_3} s_2 s_3 (x_1 + s_2 x_2 + s_3 x_3)^3 / 24, 4 neurons), width 3 "
+                      "is impossible (Groebner), and C(3, 1) = 3 <= 4")
 
 
 def run(report: Report) -> None:
@@ -100,6 +141,7 @@ def run(report: Report) -> None:
                "(seed 000: 120 in its last layer)", "LTR Sec. II; seed 000", "verified", ok,
                detail="square gates for x_i^2, one gate per distinct monomial, shared sub-monomials; "
                       f"seed total over its layers {counts.seed_polynomial_total(3, 3)}")
+    binomial_bound(report)
 
 
 def latex() -> str:
