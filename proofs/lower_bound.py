@@ -15,7 +15,12 @@ Routes, per claim:
 - random rational hidden weights with m = 2^n - 1 (n <= 6): the conditions are infeasible, by a
   full-column-rank minor mod p re-checked with numpy, and for n <= 3 by sympy's Matrix.rank;
 - monomials: prod(r_i + 1) (bias-free) and prod(r_i + 1) - 1 (output bias), by the theorem and
-  the explicit construction, with Groebner for x^2, x^3 and x_1^2 x_2.
+  the explicit construction, with Groebner for x^2, x^3 and x_1^2 x_2;
+- hidden biases: x_1 x_2 needs 2 neurons with cos (sigma'(0) = 0) and 3 with exp, sigmoid, tanh,
+  softplus (sigma' has no zero): Groebner certificates of the exact biased systems, the sign of
+  sigma' proved by sympy (the hand argument's fact), and the networks expanded by series.
+
+Timings are printed on the terminal only; the verdict table (LaTeX, JSON) is deterministic.
 """
 
 from __future__ import annotations
@@ -59,9 +64,45 @@ def sign_network(n: int) -> Network:
                                        "exp")
 
 
+def hidden_biases(report: Report, timings: list[str]) -> None:
+    """MATH.md sec. 3: with hidden biases the minimal width depends on the activation (sigma' with or without a zero).
+
+    Hand argument (x_1 x_2, width 2): the degree-2 conditions make a_1, a_2 independent and
+    w_j sigma''(b_j) != 0, then the degree-1 conditions w_1 sigma'(b_1) a_1 + w_2 sigma'(b_2) a_2 = 0
+    force sigma'(b_j) = 0. Routes: symnet's Groebner certificates (derivatives as polynomials in
+    u(b_j), F(u_j) != 0), the hand argument's one fact checked here (sympy proves sigma'(b) has a
+    constant sign for real b), and the explicit networks expanded by sympy's series.
+    """
+    b = sp.Symbol("b", real=True)
+    x1, x2 = sp.symbols("x_1 x_2", real=True)
+    ok, shown = True, []
+    for name in ("cos", "exp", "sigmoid", "tanh", "softplus"):
+        act = activations.get(name)
+        r = minimal_width(2, model="biased", activation=name)
+        sq = minimal_width((2,), model="biased", activation=name)
+        prime = sp.simplify(sp.diff(act.expr.xreplace({activations.VARIABLE: b}), b).rewrite(sp.exp))
+        no_zero = bool(prime.is_positive or prime.is_negative)
+        residual = sp.Poly(series_through(r.network, 2) - x1 * x2, x1, x2)
+        ok &= all(sp.simplify(c) == 0 for c in residual.coeffs()) and r.check() and sq.check()
+        if name == "cos":  # sigma'(0) = 0, sigma''(0) = -1: 2 neurons (cos(u - v) - cos(u + v) = 2 sin u sin v)
+            ok &= not no_zero and r.width == 2 and sq.width == 1
+        else:
+            ok &= no_zero and (r.width, r.status, sq.width, sq.status) == (3, "certified", 2, "certified")
+            ok &= r.certificate.width == 2 and "Rabinowitsch" in r.certificate.method
+            timings.append(f"{name} biased width 2 Groebner {r.attempts[0].seconds:.2f} s")
+        shown.append(f"{name}: {r.width} (x^2: {sq.width})")
+    report.add("with hidden biases the minimal width depends on the activation (whether sigma' has a zero)",
+               "MATH.md sec. 3", "verified", ok,
+               detail="x_1 x_2 with hidden and output biases: " + ", ".join(shown) + "; width 2 (x^2: width 1) "
+                      "impossible when sigma' has no real zero: Groebner basis {1} with sigma^(k)(b_j) as polynomials "
+                      "in u_j (sigmoid: u(1-u), u(1-u)(1-2u); tanh: 1-u^2, -2u(1-u^2); exp: u) and a Rabinowitsch "
+                      "unknown for u' != 0; sympy proves sigma' has a constant sign; networks expanded by series")
+
+
 def run(report: Report) -> None:
     exp = activations.get("exp")
     u, v = sp.symbols("x_1 x_2", real=True)
+    timings: list[str] = []
 
     # 1. n = 2, bias-free: 4, with width 3 impossible
     r = minimal_width(2)
@@ -71,7 +112,8 @@ def run(report: Report) -> None:
           and g3.certificate.check() and theorem_width(2, activation="exp").width == 4
           and series_through(four, 2) == u * v)
     report.add("bias-free, n = 2: minimal width 4 (width 3 impossible)", "LTR App. A; MATH.md sec. 3", "verified",
-               ok, detail=f"Groebner basis {{1}} for width 3 in {g3.seconds:.2f} s; 4-neuron network by series")
+               ok, detail="Groebner basis {1} for width 3; 4-neuron network by series")
+    timings.append(f"x_1 x_2 width 3 (bias-free) Groebner {g3.seconds:.2f} s")
 
     # 2. the seed's statement without k = 0
     out = minimal_width(2, model="output-bias", activation="exp")
@@ -138,9 +180,14 @@ def run(report: Report) -> None:
         ok &= groebner_attempt(r_, width).status == "unit-ideal"
     slow = groebner_attempt((2, 1), 5, activation="exp", max_unknowns=16, time_limit=600)
     ok &= slow.status == "unit-ideal"
-    detail.append(f"x_1^2 x_2 width 5 impossible (Groebner, {slow.seconds:.1f} s)")
+    detail.append("x_1^2 x_2 width 5 impossible (Groebner)")
+    timings.append(f"x_1^2 x_2 width 5 (bias-free) Groebner {slow.seconds:.1f} s")
     report.add("x^r: minimal width prod(r_i + 1), and prod(r_i + 1) - 1 with an output bias",
                "RT Thm II.1; MATH.md sec. 4", "verified", ok, detail="; ".join(detail))
+
+    hidden_biases(report, timings)
+    # timings go to the terminal only: the LaTeX and JSON outputs must be deterministic
+    print("   [time] " + "; ".join(timings))
 
 
 if __name__ == "__main__":

@@ -65,3 +65,44 @@ def test_script_without_derivation_writes_its_table(tmp_path):
     again = subprocess.run([sys.executable, str(PROOFS / "conventions.py"), "--latex", str(out)],
                            capture_output=True, text=True, timeout=300)
     assert again.returncode == 2 and "exists" in again.stderr
+
+
+def _timing_leaks(source: str) -> list[int]:
+    """Lines where an f-string formats a timing (``.seconds``, ``took``, ``elapsed``) outside print()/timings.
+
+    Timings vary from run to run; whatever reaches ``report.add`` ends up in the LaTeX and JSON
+    outputs, which must be deterministic (DESIGN; AUDIT2 item 11).
+    """
+    import ast
+
+    tree = ast.parse(source)
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+    def is_timing(expr: ast.AST) -> bool:
+        return any((isinstance(n, ast.Attribute) and n.attr == "seconds")
+                   or (isinstance(n, ast.Name) and n.id in ("took", "elapsed")) for n in ast.walk(expr))
+
+    def allowed(node: ast.AST) -> bool:
+        while node in parents:
+            node = parents[node]
+            if isinstance(node, ast.Call):
+                f = node.func
+                if (isinstance(f, ast.Name) and f.id == "print") or (
+                        isinstance(f, ast.Attribute) and f.attr == "append"
+                        and isinstance(f.value, ast.Name) and f.value.id == "timings"):
+                    return True
+        return False
+
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.FormattedValue) and is_timing(node.value) and not allowed(node)]
+
+
+def test_timing_leak_detector_sees_a_leak():
+    leak = 'report.add("c", "s", "verified", True, detail=f"Groebner in {g.seconds:.2f} s")\n'
+    fine = 'print(f"   [time] {g.seconds:.2f} s")\ntimings.append(f"{took:.1f} s")\n'
+    assert _timing_leaks(leak) == [1] and _timing_leaks(fine) == []
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in PROOFS.glob("*.py")))
+def test_proof_outputs_carry_no_timings(script):
+    assert _timing_leaks((PROOFS / script).read_text()) == []
