@@ -115,7 +115,7 @@ def test_condition_system_square_drops_vanishing_rows():
 def test_biased_system_needs_polynomial_activation():
     # gelu is neither a polynomial nor one of the activations whose derivatives are polynomials in
     # one quantity (exp, sigmoid, tanh, softplus: tests/test_lower_bounds_biased.py)
-    with pytest.raises(InvalidInput, match="polynomial activation.*exp, sigmoid, tanh, softplus"):
+    with pytest.raises(InvalidInput, match=r"polynomial activation.*exp, sigmoid, tanh, softplus"):
         condition_system(2, 2, model="biased", activation="gelu")
     s = condition_system(2, 1, model="biased", activation="square")
     b = sp.Symbol("b_1")

@@ -19,6 +19,9 @@ Public names
   :func:`catalecticant_bound`; certificate classes with ``.method``, ``.claim``, ``check()``
 - :func:`minimal_width` -> :class:`MinimalWidth` (``.width``, ``.status``, ``.certificate``,
   ``.network``, ``.dropped_hypothesis``, ``check()``)
+- hidden biases: :data:`DERIVATIVE_POLYNOMIALS` / :func:`derivative_polynomials` (exp, sigmoid,
+  tanh, softplus: sigma^(k)(b) as polynomials in one quantity u(b) with u' = F(u) != 0), which make
+  the ``"biased"`` Groebner systems exact for these activations
 
 Examples
 --------
@@ -27,6 +30,8 @@ Examples
 (4, 3)
 >>> theorem_width(3, activation="exp").width
 8
+>>> minimal_width(2, model="biased", activation="cos").width, minimal_width(2, model="biased", activation="tanh").width
+(2, 3)
 """
 
 from symnet.lower_bounds._catalecticant import catalecticant_bound
@@ -57,18 +62,25 @@ from symnet.lower_bounds._conditions import (
     theorem_hypotheses,
     theorem_width,
 )
+from symnet.lower_bounds._derivative_polynomials import (
+    DERIVATIVE_POLYNOMIALS,
+    DerivativePolynomials,
+    derivative_polynomials,
+)
 from symnet.lower_bounds._feasibility import Undecided, feasibility
 from symnet.lower_bounds._groebner import GroebnerAttempt, groebner_attempt
 from symnet.lower_bounds._matrix import ProofCheck, ProofMatrix, check_proof, proof_matrix, proof_rows
 from symnet.lower_bounds._minimal import STATUSES, MinimalWidth, minimal_width
 
 __all__ = [
+    "DERIVATIVE_POLYNOMIALS",
     "MODELS",
     "SEED_DROPPED",
     "STATUSES",
     "CatalecticantCertificate",
     "Certificate",
     "ConditionSystem",
+    "DerivativePolynomials",
     "GroebnerAttempt",
     "GroebnerCertificate",
     "InfeasibleCertificate",
@@ -89,6 +101,7 @@ __all__ = [
     "check_proof",
     "condition_rows",
     "condition_system",
+    "derivative_polynomials",
     "feasibility",
     "groebner_attempt",
     "linear_conditions",

@@ -13,7 +13,10 @@ certificate                 produced by                                ``check()
 :class:`RankCertificate`      flint ``nmod_mat`` row reduction            numpy int64 elimination mod p
 :class:`CatalecticantCertificate` the multinomial formula + flint         ``Poly.diff`` + numpy elimination
 :class:`GroebnerCertificate`  sympy ``groebner`` (Buchberger, grlex)      a re-expansion of the conditions and
-                                                                         a basis in another order
+                                                                         a basis in another order; with hidden
+                                                                         biases, the derivative polynomials
+                                                                         against sympy's ``diff`` and the sign
+                                                                         of F(u(b)) by sympy's assumptions
 :class:`TheoremCertificate`   the theorem's hypotheses                   each derivative recomputed alone
 ==========================  =========================================  =======================================
 """

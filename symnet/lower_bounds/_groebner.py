@@ -7,6 +7,11 @@ one: no network of that width exists (``MATH.md`` section 3). A basis other than
 complex solutions exist, which decides nothing about real networks; the attempt then reports
 ``"not-unit"`` without a certificate.
 
+With hidden biases (model ``"biased"``) and exp, sigmoid, tanh or softplus, the system writes
+sigma^(k)(b_j) as polynomials in u_j = u(b_j) and adds F(u_j) z_j - 1 (F(u(b)) != 0 for real b,
+:mod:`._derivative_polynomials`): every real network still gives a solution, so {1} rules the
+width out for that activation. For x_1 x_2 at width 2 (10 unknowns) this takes 0.02 - 0.3 s.
+
 sympy's ``groebner`` (Buchberger's algorithm, grlex order: on these systems faster than f5b or
 other orders) takes a fraction of a second for n = 2, seconds for x_1^2 x_2, and grows very
 quickly: the default guard refuses systems with more than
