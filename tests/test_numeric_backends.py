@@ -205,6 +205,8 @@ def test_points_of_one_input_and_a_single_point():
         ([[0.1, 0.2, 0.3]], ShapeError, r"shape \(N, 2\)"),
         (np.zeros((0, 2)), InvalidInput, "empty"),
         ([["a", "b"]], InvalidInput, "numbers"),
+        ([[10**400, 1]], InvalidInput, "within float64's range"),  # was a raw OverflowError
+        (None, InvalidInput, "one row per point"),
     ],
 )
 def test_bad_points(points, error, match):
@@ -237,6 +239,13 @@ def test_bad_arguments():
         evaluate("softplus", [[0.1, 0.2]])
     with pytest.raises(InvalidInput, match="bare Network"):
         evaluate_error(c.at_scale(sp.Rational(1, 10)), [[0.1, 0.2]], scale=None)
+    with pytest.raises(InvalidInput, match=r"within float64's range \(above 5e-324\)"):
+        evaluate(c, [[0.1, 0.2]], scale=0.1, accuracy=sp.Float("1e-3000"))
+    program = MpmathProgram(c.at_scale(sp.Rational(1, 10)))
+    with pytest.raises(InvalidInput, match="prec must be an int number of bits"):
+        program.run(np.array([[0.1, 0.2]]), "high")
+    with pytest.raises(ShapeError, match=r"shape \(N, 2\)"):
+        Float64Program(c.at_scale(sp.Rational(1, 10))).run(np.zeros((3, 5)))
 
 
 def test_generic_activation_is_refused_with_a_clear_message():

@@ -275,3 +275,17 @@ def test_bad_inputs():
     assert len(corners([(0, 1)] * 3)) == 8
     with pytest.raises(TooLargeError, match=r"10000000 points .* 17 weights and biases is 1\.7e\+08"):
         certify(c, eps=1e-3, points=[(0, 0)] * 10**7)
+    with pytest.raises(TooLargeError, match="max_cells = 1000000 is beyond symnet's limit of 65536"):
+        certify(c, BOX, eps=1e-3, max_cells=10**6)
+
+
+def test_scales_and_boxes_beyond_float64_fail_with_certificate_errors():
+    # these raised a raw OverflowError (float(10^400) is inf); the messages keep numbers short
+    c = multiplication_gate(activations.get("softplus"))
+    with pytest.raises(CertificateError, match=r"could not prove .* <= 0\.001 at lam = 1\.00000e\+400: "):
+        certify(c, BOX, eps=1e-3, scale=sp.Integer(10) ** 400, max_cells=4)
+    with pytest.raises(CertificateError, match=r"<= 1\.00e-400 \(last rigorous bound"):
+        certify(c, BOX, eps=sp.Integer(10) ** -400)
+    # lam = 10^-400 is fine in ball arithmetic: the gate's error there is below lam^2/12 ~ 1e-801
+    tiny = certify(c, BOX, eps=1e-3, scale=sp.Integer(10) ** -400)
+    assert tiny.bound < 1e-20 and tiny.check() is tiny

@@ -192,6 +192,43 @@ def test_bad_inputs():
         sweep_all(c, [0.1])
     with pytest.raises(InvalidInput, match="empty"):
         sample_box([(1, 0)], 3)
+    with pytest.raises(InvalidInput, match="relative_accuracy must be below 1"):
+        sweep(c, [0.1], relative_accuracy=10)
+    with pytest.raises(InvalidInput, match=r"got 4\.0 \(sweep and optimal_scale also take an int count N\)"):
+        sweep(c, [0.1], points=4.0)
+
+
+def test_a_leading_term_given_as_text_is_not_parsed():
+    # sympify would have evaluated the text (and so any code in it): only sympy expressions count
+    c = multiplication_gate(activations.get("softplus"))
+    for text in ("lam**2*u*v*(u**2 + v**2)/12", "__import__('os').getcwd()"):
+        with pytest.raises(InvalidInput, match="text is not parsed"):
+            sweep(c, [0.1], points=4, leading=text)
+    with pytest.raises(InvalidInput, match="single power of lam times a polynomial"):
+        sweep(c, [0.1], points=4, leading=sp.sin(LAM))  # was a raw PolynomialError
+    with pytest.raises(InvalidInput, match="leading must be"):
+        sweep(c, [0.1], points=4, leading=True)
+
+
+def test_sample_box_and_optimal_scale_refuse_bad_arguments():
+    for seed in (-1, 1.5, "a", True):
+        with pytest.raises(InvalidInput, match="seed must be a non-negative int"):
+            sample_box([(0, 1)], 3, seed=seed)
+    with pytest.raises(InvalidInput, match="at least one"):
+        sample_box([], 3)
+    for box in ([(-1e308, 1e308)], [(-sp.Integer(10) ** 400, 0)]):
+        with pytest.raises(InvalidInput, match="too wide to sample in float64"):
+            sample_box(box, 3)
+    c = multiplication_gate(activations.get("softplus"))
+    with pytest.raises(InvalidInput, match="optimal_scale needs a Construction"):
+        optimal_scale(c.network)
+    with pytest.raises(InvalidInput, match="unit_roundoff must be below 1"):
+        optimal_scale(c, points=4, unit_roundoff=1.0)
+    with pytest.raises(InvalidInput, match="smallest normal float64"):
+        optimal_scale(c, points=4, lower=1e-320)
+    # an upper end where lam^2 overflows a float (was a raw OverflowError): the optimum is unchanged
+    wide = optimal_scale(c, points=4, upper=1e300)
+    assert 1e-8 < wide.scale < 1e-2 and wide.truncation < 1e-6
 
 
 def test_sample_box_builds_only_the_corners_it_returns():

@@ -343,7 +343,8 @@ def coefficient_over(function: Callable[[Ball], Ball], ball: flint.arb, k: int, 
         return flint.arb("nan")
     lo, hi = ball.lower(), ball.upper()
     size = float((hi - lo).upper())
-    pieces = max(1, min(max_pieces, math.ceil(size / width)))
+    # (a ball wider than 1.8e308 has size inf; size / width can overflow too)
+    pieces = max(1, math.ceil(size / width)) if size <= max_pieces * width else max_pieces
     step = (hi - lo) / pieces
     out = None
     for i in range(pieces):

@@ -39,7 +39,7 @@ from symnet.activations import VARIABLE, Activation
 from symnet.activations._numeric import to_numpy_function
 from symnet.errors import InvalidInput, PrecisionError, TooLargeError
 from symnet.network import Network, to_mpf
-from symnet.numeric._inputs import Problem, as_points, as_positive, resolve
+from symnet.numeric._inputs import Problem, as_points, as_positive, resolve, short_number
 from symnet.numeric._poly import Polynomial
 
 __all__ = [
@@ -70,6 +70,8 @@ DEFAULT_RELATIVE_ACCURACY = 1e-6
 MAX_MPMATH_WORK = 10**7
 #: Largest decimal precision accepted for ``dps``: one softplus takes 0.2 s at 10^4 digits, 17 s at 10^5.
 MAX_DPS = 10_000
+#: Largest precision in bits accepted by :meth:`MpmathProgram.run` (MAX_DPS digits).
+MAX_PREC = math.ceil(MAX_DPS / math.log10(2))
 #: Guard bits added to the mpmath precision computed from the amplification.
 GUARD_BITS = 16
 #: Entries (rows x widest layer) per block of the float64 evaluation: bounds the memory of the
@@ -167,7 +169,7 @@ class Float64Program:
         """Values at the rows of ``points`` (shape (N, n_inputs)) and, if ``estimate``, the
         amplification K (the output's float64 error is at most about ``UNIT_ROUNDOFF * K``).
         Single-output networks give arrays of shape (N,)."""
-        points = np.asarray(points, dtype=float)
+        points = as_points(points, self.network.n_inputs)
         n = points.shape[0]
         block = max(1, BLOCK_ENTRIES // self.width)
         outs, amps = [], []
@@ -287,6 +289,9 @@ class MpmathProgram:
         Raises :class:`~symnet.errors.TooLargeError` beyond ``MAX_MPMATH_WORK`` multiply-adds
         (points times :attr:`work_per_point`).
         """
+        if isinstance(prec, bool) or not isinstance(prec, (int, np.integer)) or not 2 <= prec <= MAX_PREC:
+            raise InvalidInput(f"prec must be an int number of bits between 2 and {MAX_PREC}, got {prec!r}")
+        points = as_points(points, self.network.n_inputs)
         work = len(points) * self.work_per_point
         if work > MAX_MPMATH_WORK:
             raise TooLargeError(
@@ -298,7 +303,7 @@ class MpmathProgram:
         out = []
         with mpmath.workprec(prec):
             layers = self._layers()
-            for row in np.asarray(points, dtype=float):
+            for row in points:
                 h = [mpmath.mpf(float(v)) for v in row]
                 for w, b, activation in layers:
                     h = [mpmath.fsum(wij * h[j] for j, wij in wr) + bi for wr, bi in zip(w, b, strict=True)]
@@ -497,12 +502,6 @@ _NO_AMPLIFICATION_REMEDY = ("pass dps=... to evaluate in mpmath at that fixed pr
                             "then unknown, inf), or use a scale at which float64 does not overflow")
 
 
-def _short(number: Any) -> str:
-    """An exact number for a message: as given when short (1/1000), else to 6 digits (1e+300)."""
-    text = str(number)
-    return text if len(text) <= 24 else f"{float(sp.N(number, 17)):.6g}"
-
-
 def _check_choice(value: Any, allowed: Sequence[str], what: str) -> str:
     if value not in allowed:
         raise InvalidInput(f"{what} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
@@ -529,7 +528,7 @@ def _evaluate(problem: Problem, pts: np.ndarray, accuracy: float | None, backend
                  "a value, an intermediate or a weight is outside float64's range, so its rounding error is unbounded")
         message = (
             f"{problem.name}: float64 cannot deliver {what} to accuracy {wanted:.3g}{asked}: {cause}"
-            + (f" at scale {_short(problem.scale)}" if problem.scale is not None else "")
+            + (f" at scale {short_number(problem.scale)}" if problem.scale is not None else "")
             + ". " + _shortfall_advice(backend, on_shortfall)
         )
         if backend == "float64" and accuracy is not None and on_shortfall != "warn":

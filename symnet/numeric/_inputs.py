@@ -22,7 +22,7 @@ from symnet.errors import InvalidInput, ShapeError, TooLargeError
 from symnet.network import Network
 
 __all__ = ["MAX_COORDINATES", "MAX_POINTS", "Problem", "as_box", "as_count", "as_points", "as_positive", "as_scale",
-           "resolve"]
+           "resolve", "short_number"]
 
 #: Most points one call evaluates (a float64 pass over 10^7 points of a gate takes about 5 s).
 MAX_POINTS = 10**7
@@ -155,8 +155,12 @@ def as_points(points: Any, dimension: int, what: str = "points") -> np.ndarray:
     """A float64 array of shape (N, dimension), 1 <= N <= MAX_POINTS, all finite."""
     try:
         arr = np.asarray(points, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise InvalidInput(f"{what} must be numbers of shape (N, {dimension}): {err}") from None
+    except (TypeError, ValueError, OverflowError) as err:  # OverflowError: an int beyond float64
+        raise InvalidInput(f"{what} must be numbers of shape (N, {dimension}) within float64's range: {err}") from None
+    if arr.ndim == 0:
+        raise InvalidInput(f"{what} must be an array of shape (N, {dimension}) (one row per point), got {points!r}"
+                           + (" (sweep and optimal_scale also take an int count N)" if isinstance(points, float)
+                              else ""))
     if arr.ndim == 1 and dimension == arr.shape[0]:
         arr = arr[None, :]
     elif arr.ndim == 1 and dimension == 1:
@@ -197,14 +201,34 @@ def as_box(box: Any, dimension: int) -> tuple[tuple[sp.Rational, sp.Rational], .
     return tuple(out)
 
 
+def short_number(number: Any) -> str:
+    """An exact number for a message: as written when short (1/1000), else to 6 digits (1e+300,
+    1.00000e-400 below float64's range).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symnet.numeric._inputs import short_number
+    >>> short_number(sp.Rational(1, 1000)), short_number(sp.Integer(10)**300), short_number(sp.Integer(10)**-400)
+    ('1/1000', '1e+300', '1.00000e-400')
+    """
+    text = str(number)
+    if len(text) <= 24:
+        return text
+    value = float(sp.N(number, 17))
+    return f"{value:.6g}" if value != 0 and math.isfinite(value) else str(sp.N(number, 6))
+
+
 def as_positive(value: Any, what: str) -> float:
     """A positive finite float (tolerances such as eps or accuracy)."""
     if isinstance(value, bool):
         raise InvalidInput(f"{what} must be a positive number, got {value!r}")
     try:
         number = float(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"{what} must be a positive number, got {value!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInput(f"{what} must be a positive number within float64's range, got {value!r}") from None
     if not math.isfinite(number) or number <= 0:
-        raise InvalidInput(f"{what} must be a positive finite number, got {value!r}")
+        beyond = number == 0 and bool(value > 0)  # a positive value that underflows float64
+        raise InvalidInput(f"{what} must be a positive finite number" + (" within float64's range (above 5e-324)"
+                           if beyond else "") + f", got {value!r}")
     return number

@@ -50,7 +50,7 @@ from symnet.numeric._arb import (
     series_coefficients,
     upper_float,
 )
-from symnet.numeric._inputs import Problem, as_box, resolve
+from symnet.numeric._inputs import Problem, as_box, resolve, short_number
 from symnet.numeric._poly import Polynomial
 from symnet.numeric._taylor_model import TaylorModel, monomial_range
 
@@ -58,6 +58,8 @@ __all__ = ["Cell", "Certificate", "certify", "corners"]
 
 #: Largest number of cells one certification may use before giving up at a scale.
 MAX_CELLS = 4096
+#: Largest ``max_cells`` accepted (2^16 cells of a gate take about two minutes).
+MAX_CELLS_LIMIT = 2**16
 #: Largest number of monomials a Taylor model may carry (C(d + D, D)).
 MAX_MONOMIALS = 3000
 #: Smallest scale tried by the automatic search, as a power of 2.
@@ -179,6 +181,12 @@ def _check_point_work(network: Network, count: int) -> None:
         )
 
 
+def _about(value: sp.Expr) -> str:
+    """A positive exact number to 3 digits for a message (also beyond float64's range)."""
+    as_float = float(sp.N(value, 17))
+    return f"{as_float:.3g}" if as_float != 0 and math.isfinite(as_float) else str(sp.N(value, 3))
+
+
 def _as_eps(eps: Any) -> sp.Rational:
     value = exact_number(eps, "eps")
     if not value.is_Rational:
@@ -204,8 +212,9 @@ def _exact_points(points: Any, d: int) -> tuple[tuple[sp.Rational, ...], ...]:
 
 # -- arb evaluation -----------------------------------------------------------------------------
 def _log2_size(value: sp.Expr) -> float:
-    v = abs(float(sp.N(value, 20)))
-    return math.log2(v) if v > 1 else 0.0
+    """log2 |value| for |value| > 1, else 0 (in sympy: 10^400 is beyond a float, not its log)."""
+    v = abs(sp.N(value, 20))
+    return float(sp.log(v, 2).evalf(20)) if v > 1 else 0.0
 
 
 def _precision_for(network: Network) -> int:
@@ -380,6 +389,9 @@ def certify(
     d = len(construction.variables)
     if isinstance(max_cells, bool) or not isinstance(max_cells, int) or max_cells < 1:
         raise InvalidInput(f"max_cells must be a positive int, got {max_cells!r}")
+    if max_cells > MAX_CELLS_LIMIT:
+        raise TooLargeError(f"max_cells = {max_cells} is beyond symnet's limit of {MAX_CELLS_LIMIT} cells (about 2 ms "
+                            "each for a gate); try a smaller scale, a larger eps or a higher degree instead")
     exact_box = as_box(box, d) if box is not None else None
     if points is None and exact_box is None:
         raise InvalidInput("certify needs a box (one (low, high) pair per input) or points")
@@ -435,10 +447,10 @@ def certify(
         result = attempt(problem, max_cells)
         if isinstance(result, Certificate):
             return result
-        at = f" at lam = {problem.scale}" if problem.scale is not None else ""
+        at = f" at lam = {short_number(problem.scale)}" if problem.scale is not None else ""
         raise CertificateError(
-            f"{construction.name}: could not prove |N - ({construction.target})| <= {float(eps_exact):.3g}{at}: "
-            + (f"a cell's rigorous bound is {float(result):.3g}" if result is not None else "a bound was not finite")
+            f"{construction.name}: could not prove |N - ({construction.target})| <= {_about(eps_exact)}{at}: "
+            + (f"a cell's rigorous bound is {_about(result)}" if result is not None else "a bound was not finite")
             + (f" (degree {degree}, up to {max_cells} cells). Try a smaller scale, a larger eps or a higher degree."
                if point_set is None else " at one of the points. Try a smaller scale (steeper neuron) or a larger eps.")
         )
@@ -471,7 +483,7 @@ def _search_scale(construction: Construction, attempt: Any, eps: sp.Rational, ma
             return best
     raise CertificateError(
         f"{construction.name}: no scale lam >= 2^-{MAX_HALVINGS} certified |N - ({construction.target})| <= "
-        f"{float(eps):.3g}" + (f" (last rigorous bound {float(last):.3g})" if last is not None else "")
+        f"{_about(eps)}" + (f" (last rigorous bound {_about(last)})" if last is not None else "")
         + f" with up to {SEARCH_CELLS} cells per scale; try a larger eps, or pass scale=... and max_cells=..."
     )
 
@@ -607,7 +619,8 @@ def _check(cert: Certificate) -> None:
     if cert.construction is not None and cert.scale is not None \
             and cert.construction.scale in cert.construction.network.free_symbols:
         if cert.construction.at_scale(cert.scale) != cert.network:
-            raise CertificateError(fail + f"the recorded network is not the construction at lam = {cert.scale}")
+            raise CertificateError(fail + f"the recorded network is not the construction at lam = "
+                                         f"{short_number(cert.scale)}")
     target = Polynomial(cert.target, cert.variables)
     prec = cert.precision + 64
     if cert.method == "ball arithmetic at points":

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -32,10 +33,18 @@ from symnet.numeric._backends import (
     _dps_to_prec,
     _float64_pass,
     _mpmath_pass,
-    _short,
     mpmath_prec_for,
 )
-from symnet.numeric._inputs import Problem, as_box, as_count, as_points, as_positive, as_scale, resolve
+from symnet.numeric._inputs import (
+    Problem,
+    as_box,
+    as_count,
+    as_points,
+    as_positive,
+    as_scale,
+    resolve,
+    short_number,
+)
 from symnet.numeric._parallel import run_all
 from symnet.numeric._poly import Polynomial
 
@@ -66,11 +75,21 @@ def sample_box(box: Any, count: int, seed: int = 0) -> np.ndarray:
     """
     if isinstance(box, (str, bytes)) or not isinstance(box, (Sequence, np.ndarray)):
         raise InvalidInput(f"box must be a sequence of (low, high) pairs, got {type(box).__name__}")
+    if len(box) == 0:
+        raise InvalidInput("box must have at least one (low, high) pair")
     exact = as_box(box, len(box))
     d = len(exact)
     count = as_count(count, d, "count")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InvalidInput(f"seed must be a non-negative int, got {seed!r}")
     lo = np.array([float(a) for a, _ in exact])
     hi = np.array([float(b) for _, b in exact])
+    with np.errstate(over="ignore"):
+        wide = ~np.isfinite(hi - lo)
+    if wide.any():
+        i = int(np.argmax(wide))
+        raise InvalidInput(f"box[{i}] = [{short_number(exact[i][0])}, {short_number(exact[i][1])}] is too wide to "
+                           "sample in float64 (ends and width must stay below 1.8e308)")
     n_corners = count if d >= count.bit_length() else min(count, 2**d)
     # corner j takes hi[i] where bit d-1-i of j is set; j < count <= MAX_POINTS < 2^62, so shifts
     # beyond 62 bits (coordinates that stay at lo for every j) are clipped to 62, which gives bit 0
@@ -133,8 +152,9 @@ def _measure(task: _ScaleTask) -> _ScaleOutcome:
     if task.prec is not None:
         errors = _mpmath_errors(problem, task.points, task.prec)
         return _ScaleOutcome(errors, math.ldexp(kmax, -task.prec), "mpmath", task.prec)
-    remedy = (f"at scale {_short(task.scale)} pass dps=... to sweep to measure in mpmath at that fixed precision (the "
-              "rounding is then unbounded and the scale is left out of the slope), or use less extreme scales")
+    remedy = (f"at scale {short_number(task.scale)} pass dps=... to sweep to measure in mpmath at that fixed "
+              "precision (the rounding is then unbounded and the scale is left out of the slope), or use less "
+              "extreme scales")
     guess = emax - rounding
     prec = mpmath_prec_for(kmax, r * guess if guess > 0 else 2.0**-64, remedy)
     for _ in range(MAX_REFINEMENTS):
@@ -252,6 +272,9 @@ def _prepare(construction: Any, scales: Any, points: Any, backend: str, relative
     if backend not in _SWEEP_BACKENDS:
         raise InvalidInput(f"backend must be one of {', '.join(map(repr, _SWEEP_BACKENDS))}, got {backend!r}")
     relative_accuracy = as_positive(relative_accuracy, "relative_accuracy")
+    if relative_accuracy >= 1:
+        raise InvalidInput(f"relative_accuracy must be below 1 (e.g. 1e-3 for 3 digits of each measured error), got "
+                           f"{relative_accuracy!r}")
     prec = _dps_to_prec(dps, backend)
     exact_scales = _as_scales(scales)
     d = len(construction.variables)
@@ -268,16 +291,10 @@ def _prepare(construction: Any, scales: Any, points: Any, backend: str, relative
     elif leading is False:
         order, lead = None, None
     else:
-        lead = sp.sympify(leading)
-        order = None
+        order, lead = _given_leading(leading, construction.scale)
     predicted = None
     if lead is not None:
         lam = construction.scale
-        if order is None:
-            powers = sp.Poly(lead, lam).monoms() if lead.has(lam) else [(0,)]
-            if len(powers) != 1:
-                raise InvalidInput(f"leading term {lead} must be a single power of {lam} times a polynomial")
-            order = int(powers[0][0])
         q = Polynomial(sp.expand(lead / lam**order), construction.variables)
         qmax = float(np.max(np.abs(q.numpy(pts))))
         # lam^p in sympy: (1e300)^2 overflows a Python float (OverflowError) but becomes inf here
@@ -286,6 +303,23 @@ def _prepare(construction: Any, scales: Any, points: Any, backend: str, relative
             "order": order, "leading": lead, "predicted": predicted, "points": pts,
             "relative_accuracy": relative_accuracy}
     return tasks, meta
+
+
+def _given_leading(leading: Any, lam: sp.Symbol) -> tuple[int, sp.Expr]:
+    """(p, lam^p Q) from a leading term given by the caller: a sympy expression (never text)."""
+    if isinstance(leading, bool) or not isinstance(leading, (sp.Expr, int, Fraction)):
+        raise InvalidInput(
+            f"leading must be a sympy expression lam^p Q(inputs) (e.g. LAM**2 * u * v / 12), False or None, got "
+            f"{type(leading).__name__}; text is not parsed: build the expression with sympy"
+        )
+    lead = sp.sympify(leading)  # a sympy expression or an exact number: nothing is parsed
+    try:
+        powers = sp.Poly(lead, lam).monoms() if lead.has(lam) else [(0,)]
+    except sp.PolynomialError:
+        powers = []
+    if len(powers) != 1:
+        raise InvalidInput(f"leading term {lead} must be a single power of {lam} times a polynomial in the inputs")
+    return int(powers[0][0]), lead
 
 
 def _as_scales(scales: Any) -> list[sp.Expr]:
@@ -472,10 +506,17 @@ def optimal_scale(
     >>> 1e-5 < choice.scale < 1e-2, choice.truncation < 1e-6
     (True, True)
     """
+    if not isinstance(construction, Construction):
+        raise InvalidInput(f"optimal_scale needs a Construction (a network with a target and a scale), got "
+                           f"{type(construction).__name__}")
     u = as_positive(unit_roundoff, "unit_roundoff")
+    if u >= 1:
+        raise InvalidInput(f"unit_roundoff must be below 1 (2^-53 = 1.1e-16 for float64), got {unit_roundoff!r}")
     lower, upper = as_positive(lower, "lower"), as_positive(upper, "upper")
     if lower >= upper:
         raise InvalidInput(f"lower ({lower}) must be below upper ({upper})")
+    if lower < _SMALLEST_NORMAL:
+        raise InvalidInput(f"lower ({lower}) must be at least 2.2e-308, the smallest normal float64")
     found = predicted_leading(construction)
     if found is None:
         raise InvalidInput(f"{construction.name}: the error series vanishes through lam^8; no U-curve to optimise")
@@ -491,7 +532,8 @@ def optimal_scale(
     def cost(lam: float) -> tuple[float, float]:
         problem = resolve(construction, sp.Rational(repr(lam)))
         _, amp = _float64_pass(problem, pts, subtract_target=True)
-        return lam**order * qmax, u * float(np.max(amp))
+        power = lam**order if order * math.log10(lam) < 308 else math.inf  # (1e300)**2 raises OverflowError
+        return (power * qmax if qmax else 0.0), u * float(np.max(amp))
 
     grid = np.logspace(math.log10(lower), math.log10(upper), 41)
     costs = [cost(float(g)) for g in grid]
