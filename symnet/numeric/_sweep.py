@@ -28,6 +28,7 @@ from symnet.constructions import Construction
 from symnet.errors import InvalidInput
 from symnet.network import Network
 from symnet.numeric._backends import (
+    _SMALLEST_NORMAL,
     GUARD_BITS,
     UNIT_ROUNDOFF,
     _dps_to_prec,
@@ -99,6 +100,13 @@ def sample_box(box: Any, count: int, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     rest = lo + (hi - lo) * rng.random((count - n_corners, d))
     return np.vstack([corner_points, rest])
+
+
+def _points_of(points: Any, d: int) -> np.ndarray:
+    """An int N: N points of [-1, 1]^d (:func:`sample_box`); otherwise the array of points itself."""
+    if isinstance(points, (int, np.integer)) and not isinstance(points, bool):
+        return sample_box([(-1, 1)] * d, as_count(points, d))
+    return as_points(points, d)
 
 
 def predicted_leading(construction: Construction, max_order: int = 8) -> tuple[int, sp.Expr] | None:
@@ -277,11 +285,7 @@ def _prepare(construction: Any, scales: Any, points: Any, backend: str, relative
                            f"{relative_accuracy!r}")
     prec = _dps_to_prec(dps, backend)
     exact_scales = _as_scales(scales)
-    d = len(construction.variables)
-    if isinstance(points, (int, np.integer)) and not isinstance(points, bool):
-        pts = sample_box([(-1, 1)] * d, as_count(points, d))
-    else:
-        pts = as_points(points, d)
+    pts = _points_of(points, len(construction.variables))
     problems = [resolve(construction, s) for s in exact_scales]
     tasks = [_ScaleTask(p.network, p.target, p.variables, pts, backend, relative_accuracy, p.scale, prec)
              for p in problems]
@@ -343,7 +347,6 @@ def _as_scales(scales: Any) -> list[sp.Expr]:
     return exact
 
 
-_SMALLEST_NORMAL = float(np.finfo(float).tiny)
 _LARGEST = float(np.finfo(float).max)
 
 
@@ -521,11 +524,7 @@ def optimal_scale(
     if found is None:
         raise InvalidInput(f"{construction.name}: the error series vanishes through lam^8; no U-curve to optimise")
     order, lead = found
-    d = len(construction.variables)
-    if isinstance(points, (int, np.integer)) and not isinstance(points, bool):
-        pts = sample_box([(-1, 1)] * d, as_count(points, d))
-    else:
-        pts = as_points(points, d)
+    pts = _points_of(points, len(construction.variables))
     q = Polynomial(sp.expand(lead / construction.scale**order), construction.variables)
     qmax = float(np.max(np.abs(q.numpy(pts))))
 
