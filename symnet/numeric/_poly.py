@@ -2,7 +2,7 @@
 
 The targets of the constructions (``u v``, ``x_1 ... x_n``, monomials) and the terms of their
 error series are polynomials in the input variables with exact coefficients. They are evaluated
-here from their list of terms ``c_alpha x^alpha`` (sympy's ``Poly``), never through ``lambdify``:
+here from their sparse list of terms ``c_alpha x^alpha``, never through ``lambdify``:
 vectorised in float64 (with the running-error bound ``gamma_k sum |c_alpha x^alpha|``, Higham,
 *Accuracy and Stability of Numerical Algorithms*, 2nd ed., section 3.1), and generically for any
 number type with ``+`` and ``*`` (mpmath ``mpf``, python-flint ``arb``, Taylor models).
@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import sympy as sp
+from sympy.polys.polyutils import dict_from_expr
 
 from symnet.errors import InvalidInput
 
@@ -53,14 +54,16 @@ class Polynomial:
                 f"{', '.join(map(str, variables))}; numeric evaluation needs numeric coefficients"
             )
         if variables:
-            try:
-                poly = sp.Poly(expr, *variables)
+            try:  # sparse: a dense Poly in the 256 inputs of deep_product(256) took minutes to list its terms
+                coefficients, _ = dict_from_expr(expr, gens=variables)
             except sp.PolynomialError:
                 raise InvalidInput(
                     f"{expr} is not a polynomial in {', '.join(map(str, variables))}; symnet.numeric evaluates "
                     "polynomial targets and series terms only"
                 ) from None
-            self.terms = tuple((tuple(int(e) for e in m), c) for m, c in poly.terms() if c != 0)
+            # lex order, highest first (as Poly.terms()): a fixed summation order, so fixed float results
+            self.terms = tuple((tuple(int(e) for e in m), c) for m, c in sorted(coefficients.items(), reverse=True)
+                               if c != 0)
         else:
             self.terms = (((), expr),) if expr != 0 else ()
         self.expr = expr
