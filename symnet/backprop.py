@@ -54,6 +54,7 @@ from typing import Any
 import mpmath
 import sympy as sp
 
+from symnet import _show as show
 from symnet._validation import nonnegative_int
 from symnet.activations import Activation
 from symnet.activations import get as get_activation
@@ -104,8 +105,8 @@ class Gradients:
 
 
 @dataclass(frozen=True, eq=False)
-class SymbolicNetwork:
-    """A network with symbolic weights, an output function and a loss (see :func:`symbolic_network`).
+class SymbolicNetwork(show.Shows):
+    r"""A network with symbolic weights, an output function and a loss (see :func:`symbolic_network`).
 
     Attributes
     ----------
@@ -121,6 +122,15 @@ class SymbolicNetwork:
         x_1..x_{n_0} and y_1..y_{n_L}.
     regularization : sympy.Symbol or None
         lambda of the L2 penalty (lambda/2) sum ||W^[l]||^2, or None.
+
+    Examples
+    --------
+    >>> from symnet.backprop import symbolic_network
+    >>> net = symbolic_network((2, 3, 1))
+    >>> print(net)
+    SymbolicNetwork(shapes=(2, 3, 1), hidden=sigmoid, output=identity, loss=squared_error)
+    >>> print(net.latex().splitlines()[2])
+    J = \frac{\left(a^{[L]}_{1} - y_{1}\right)^{2}}{2}
     """
 
     shapes: tuple[int, ...]
@@ -262,6 +272,22 @@ class SymbolicNetwork:
         return (f"SymbolicNetwork(shapes={self.shapes}, hidden={self.hidden.name}, output={self.output}, "
                 f"loss={self.loss}{reg})")
 
+    def __str__(self) -> str:
+        return repr(self)
+
+    def latex(self) -> str:
+        """The shapes, the output function and the loss J(a^[L], y) as a formula (math-mode LaTeX)."""
+        k = self.shapes[-1]
+        a = sp.Matrix([sp.Symbol(f"a^{{[L]}}_{{{i}}}") for i in range(1, k + 1)])
+        y = sp.Matrix(self.targets)
+        loss = show.math(self.loss_on(a, y))
+        if self.regularization is not None:
+            loss += (f" + \\frac{{{show.math(self.regularization)}}}{{2}} \\sum_{{l}} "
+                     f"\\left\\|W^{{[l]}}\\right\\|_{{F}}^{{2}}")
+        head = show.text(f"layers {' -> '.join(map(str, self.shapes))}, hidden activation {self.hidden.name}, "
+                         f"output {self.output}, loss {self.loss}")
+        return show.lines([head, f"J = {loss}"])
+
 
 def symbolic_network(
     shapes: Sequence[int],
@@ -385,7 +411,7 @@ def _numeric_values(exprs: list[sp.Expr], dps: int) -> list[sp.Float]:
 
 
 @dataclass(frozen=True)
-class BackpropCheck:
+class BackpropCheck(show.Shows):
     """The outcome of :func:`check_backprop`.
 
     Attributes
@@ -404,6 +430,15 @@ class BackpropCheck:
     numeric_ok : bool
         ``numeric_max_difference < 1e-40``; False when no point was evaluated (nothing numeric
         was checked, so nothing numeric is claimed).
+
+    Examples
+    --------
+    >>> from symnet.backprop import check_backprop, symbolic_network
+    >>> result = check_backprop(symbolic_network((1, 1, 1)), points=1)
+    >>> print(result)  # doctest: +ELLIPSIS
+    SymbolicNetwork(shapes=(1, 1, 1), ...): recursion = sympy derivative exactly: True; numerically at 1 ...
+    >>> print(result.latex().splitlines()[3])
+    \\text{numerically (50 digits) at 1 rational point(s): } \\max \\left|\\text{recursion} - \\text{direct}\\right| = 0
     """
 
     network: SymbolicNetwork
@@ -429,6 +464,17 @@ class BackpropCheck:
             numeric = (f"numerically at {self.points} rational point(s): max difference "
                        f"{mpmath.nstr(self.numeric_max_difference, 3)}")
         return f"{self.network!r}: recursion = sympy derivative exactly: {self.exact}; {numeric}"
+
+    def latex(self) -> str:
+        """The network, the exact verdict and the numeric difference (a math-mode LaTeX fragment)."""
+        if self.numeric_max_difference is None:
+            numeric = show.text("numeric route not run (points=0)")
+        else:
+            numeric = (f"{show.text(f'numerically (50 digits) at {self.points} rational point(s): ')} \\max "
+                       f"\\left|\\text{{recursion}} - \\text{{direct}}\\right| = "
+                       f"{show.number(self.numeric_max_difference, 3)}")
+        return show.lines([show.text(repr(self.network)),
+                           show.text(f"recursion = sympy derivative exactly: {self.exact}"), numeric])
 
 
 def _random_point(net: SymbolicNetwork, rng: random.Random) -> dict[sp.Symbol, sp.Rational]:

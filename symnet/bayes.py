@@ -79,6 +79,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from symnet import _show as show
 from symnet._validation import nonnegative_int
 from symnet.activations._activation import exact_number
 from symnet.constructions.binary import binary_product, positive_beta
@@ -154,11 +155,39 @@ def _probability(value: Any, where: str) -> sp.Rational:
 
 
 @dataclass(frozen=True)
-class JointDistribution:
-    """A joint distribution p(x, y) on finite sets with exact rational probabilities.
+class JointDistribution(show.Shows):
+    r"""A joint distribution p(x, y) on finite sets with exact rational probabilities.
 
     Build with :func:`joint_distribution`. ``xs`` and ``ys`` list the values in first-seen order.
+    ``str()`` and ``latex()`` show the table (rows x, columns y; the first :attr:`SHOWN` rows).
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from symnet.bayes import joint_distribution
+    >>> p = joint_distribution({("rain", "wet"): Fraction(1, 3), ("rain", "dry"): Fraction(1, 6),
+    ...                         ("sun", "dry"): Fraction(1, 2)})     # missing pairs have probability 0
+    >>> print(p)
+    joint distribution p(x, y): 2 values of x, 2 of y
+      x \ y  wet  dry
+      rain   1/3  1/6
+      sun    0    1/2
+    >>> print(p.latex())
+    \begin{array}{l}
+    \text{joint distribution $p(x, y)$: 2 values of x, 2 of y} \\
+    \begin{array}{l|cc}
+    \hline
+    x \backslash y & \text{wet} & \text{dry} \\
+    \hline
+    \text{rain} & \frac{1}{3} & \frac{1}{6} \\
+    \text{sun} & 0 & \frac{1}{2} \\
+    \hline
+    \end{array}
+    \end{array}
     """
+
+    #: Most rows (values of x) that ``str()`` and ``latex()`` write out.
+    SHOWN = 32
 
     table: Mapping[tuple[Hashable, Hashable], sp.Rational]
     xs: tuple[Hashable, ...]
@@ -204,6 +233,24 @@ class JointDistribution:
         self._check_x(x)
         px = self.marginal(x)
         return {y: self.p(x, y) / px for y in self.ys}
+
+    def __str__(self) -> str:
+        rows = [["x \\ y", *map(str, self.ys)]]
+        rows += [[str(x), *(str(self.p(x, y)) for y in self.ys)] for x in self.xs[:self.SHOWN]]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        body = ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+        more = [f"  ... ({len(self.xs) - self.SHOWN} more values of x)"] if len(self.xs) > self.SHOWN else []
+        return "\n".join([f"joint distribution p(x, y): {len(self.xs)} values of x, {len(self.ys)} of y", *body, *more])
+
+    def latex(self) -> str:
+        """The table p(x, y) (rows x, columns y) as a math-mode ``array``."""
+        rows = [["x \\backslash y", *(show.text(str(y)) for y in self.ys)]]
+        rows += [[show.text(str(x)), *(show.math(self.p(x, y)) for y in self.ys)] for x in self.xs[:self.SHOWN]]
+        more = ([show.text(f"... ({len(self.xs) - self.SHOWN} more values of x)")] if len(self.xs) > self.SHOWN
+                else [])
+        head = show.phrase(f"joint distribution p(x, y): {len(self.xs)} values of x, {len(self.ys)} of y",
+                           {"p(x, y)": "p(x, y)"})
+        return show.lines([head, show.array(rows, "l|" + "c" * len(self.ys), head=1), *more])
 
     def softmax_posterior(self, x: Hashable) -> dict[Hashable, sp.Expr]:
         """softmax(-H(x) - mu), computed from the exact logarithms (LTR Eq. 8)."""
@@ -297,8 +344,8 @@ def moebius_coefficients(dist: JointDistribution) -> dict[Hashable, dict[frozens
 
 
 @dataclass(frozen=True, eq=False)
-class PosteriorNetwork:
-    """The 3-layer network computing -H(x) - mu (then softmax) for binary inputs (module docstring).
+class PosteriorNetwork(show.Shows):
+    r"""The 3-layer network computing -H(x) - mu (then softmax) for binary inputs (module docstring).
 
     Attributes
     ----------
@@ -315,6 +362,18 @@ class PosteriorNetwork:
     classes : tuple
         The y values, in output order.
     n : int
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from symnet.bayes import joint_distribution, posterior_network
+    >>> q = Fraction(1, 4)
+    >>> p = joint_distribution({((0,), 0): q, ((1,), 0): q, ((0,), 1): q / 2, ((1,), 1): 3 * q / 2})
+    >>> net = posterior_network(p, beta=20)    # a_{0}^1 = ln(p(1, 1) / p(0, 1)) = ln 3, a_{0}^0 = 0
+    >>> print(net)
+    posterior network for 1 bits and 2 classes: 1 product neuron(s) (at most 2^n - 1 = 1), beta = 20
+    >>> print(net.latex().splitlines()[2])
+    E(\beta) \leq \frac{\log{\left(3 \right)}}{2 \left(1 + e^{10}\right)}
     """
 
     distribution: JointDistribution
@@ -445,6 +504,11 @@ class PosteriorNetwork:
         return (f"posterior network for {self.n} bits and {len(self.classes)} classes: {self.hidden_neurons} product "
                 f"neuron(s) (at most 2^n - 1 = {2**self.n - 1}), beta = {self.beta}")
 
+    def latex(self) -> str:
+        """The summary and the bound E(beta) <= (1/2) eps(beta) max_y sum_K |a_K^y| (math-mode LaTeX)."""
+        head = show.phrase(str(self), {f"beta = {self.beta}": f"\\beta = {show.math(self.beta)}"})
+        return show.lines([head, f"E(\\beta) \\leq {show.math(self.error_bound())}"])
+
 
 def _product_layer(n: int, subsets: Sequence[frozenset[int]], beta: sp.Expr) -> Network:
     """The products as a network n -> len(subsets), stacking one bit-product neuron per subset."""
@@ -522,8 +586,8 @@ def posterior_network(
 
 # -- Markov networks ----------------------------------------------------------------------------
 @dataclass(frozen=True)
-class MarkovNetworkBound:
-    """The neuron count of LTR's locality argument for given cliques (seed 002).
+class MarkovNetworkBound(show.Shows):
+    r"""The neuron count of LTR's locality argument for given cliques (seed 002).
 
     Attributes
     ----------
@@ -539,6 +603,12 @@ class MarkovNetworkBound:
         The non-empty subsets of some clique: the only products ln p(x|y) can contain.
     neurons : int
         len(subsets) <= sum_c (2^|c| - 1) < N_c 2^(S_c).
+
+    Examples
+    --------
+    >>> from symnet.bayes import markov_network_bound
+    >>> print(markov_network_bound([{0, 1}, {1, 2}]).latex())
+    \text{2 cliques of size $\leq$ 2 on 3 bits:} \quad N_n = 5 \leq N_c 2^{S_c} = 2 \cdot 2^{2} = 8, \quad 2^{n} - 1 = 7
     """
 
     cliques: tuple[frozenset[int], ...]
@@ -555,6 +625,12 @@ class MarkovNetworkBound:
     def __str__(self) -> str:
         return (f"{self.n_cliques} cliques of size <= {self.max_clique} on {self.n} bits: {self.neurons} product "
                 f"neurons needed, bound N_c 2^S_c = {self.bound}, against 2^n - 1 = {2**self.n - 1} in general")
+
+    def latex(self) -> str:
+        """The neurons needed against N_c 2^(S_c) and 2^n - 1 (a math-mode LaTeX fragment)."""
+        return (f"{show.text(f'{self.n_cliques} cliques of size <= {self.max_clique} on {self.n} bits:')} \\quad "
+                f"N_n = {self.neurons} \\leq N_c 2^{{S_c}} = {self.n_cliques} \\cdot 2^{{{self.max_clique}}} = "
+                f"{self.bound}, \\quad 2^{{n}} - 1 = {2**self.n - 1}")
 
 
 def _cliques(cliques: Any, n: int | None) -> tuple[tuple[frozenset[int], ...], int]:

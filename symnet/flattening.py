@@ -77,6 +77,7 @@ from typing import Any
 
 import sympy as sp
 
+from symnet import _show as show
 from symnet._validation import nonnegative_int, positive_int
 from symnet.activations import Activation
 from symnet.activations import get as get_activation
@@ -332,8 +333,8 @@ MAX_PRODUCT_INPUTS = 10_000
 
 
 @dataclass(frozen=True)
-class FlatteningCost:
-    """C_n and C_s (LTR Eqs. 25-26, l = 1) of a deep network for x^r, exactly.
+class FlatteningCost(show.Shows):
+    r"""C_n and C_s (LTR Eqs. 25-26, l = 1) of a deep network for x^r, exactly.
 
     Attributes
     ----------
@@ -352,6 +353,15 @@ class FlatteningCost:
     construction_synapses : int
         N_s of the symmetric LTR/RT construction (more than the minimum; for reference).
     notion : str
+
+    Examples
+    --------
+    >>> from symnet.flattening import product_cost
+    >>> cost = product_cost(3)
+    >>> print(cost)  # doctest: +ELLIPSIS
+    flattening deep_product(3) for x_1*x_2*x_3 (model bias-free): N_n 8 / 9 = C_n 8/9, N_s 20 / 33 = C_s 20/33: ...
+    >>> print(cost.latex().splitlines()[2])
+    C_n = \frac{\min N_n}{N_n(f)} = \frac{8}{9} = 8/9, \quad C_s = \frac{\min N_s}{N_s(f)} = \frac{20}{33} = 20/33 \\
     """
 
     target: sp.Expr
@@ -414,6 +424,14 @@ class FlatteningCost:
         return (f"flattening {self.deep} for {self.target} (model {self.model}): N_n {self.shallow_neurons} / "
                 f"{self.deep_neurons} = C_n {self.C_n}, N_s {self.shallow_synapses} / {self.deep_synapses} = "
                 f"C_s {self.C_s}: {self.verdict}")
+
+    def latex(self) -> str:
+        """C_n and C_s as min over flattenings / deep network, with the verdict (a math-mode fragment)."""
+        ratios = (f"C_n = \\frac{{\\min N_n}}{{N_n(f)}} = \\frac{{{_count_latex(self.shallow_neurons)}}}"
+                  f"{{{_count_latex(self.deep_neurons)}}} = {_fraction_latex(self.C_n)}, \\quad "
+                  f"C_s = \\frac{{\\min N_s}}{{N_s(f)}} = \\frac{{{_count_latex(self.shallow_synapses)}}}"
+                  f"{{{_count_latex(self.deep_synapses)}}} = {_fraction_latex(self.C_s)}")
+        return show.lines([_heading(self), ratios, show.text(self.verdict)])
 
 
 def _check_theorem(exponents: tuple[int, ...], model: str, activation: Any) -> None:
@@ -575,8 +593,8 @@ def power_cost(d: int, model: str = "bias-free", activation: Activation | str | 
 
 
 @dataclass(frozen=True)
-class FlatteningBounds:
-    """Bounds on C_n and C_s when the minimal flattening is only bracketed (general polynomials).
+class FlatteningBounds(show.Shows):
+    r"""Bounds on C_n and C_s when the minimal flattening is only bracketed (general polynomials).
 
     The minimum over single-hidden-layer flattenings (Taylor notion, the model given) lies in
     ``[shallow_neurons[0], shallow_neurons[1]]`` (upper None: no network known):
@@ -585,6 +603,17 @@ class FlatteningBounds:
     every neuron of a synapse-minimal network has a nonzero output weight and, except at most one
     constant neuron sigma(0) (none with an output bias), a nonzero input weight, so
     N_s >= 2 m_min - 1 (bias-free) or 2 m_min (output bias); the witness gives the upper end.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symnet.flattening import polynomial_cost
+    >>> x, y = sp.symbols("x y")
+    >>> bounds = polynomial_cost(x**2 + x*y, activation="exp")
+    >>> print(bounds)  # doctest: +ELLIPSIS
+    flattening polynomial(x^2 + x*y) for x**2 + x*y (model bias-free): C_n in [...], C_s in [...]: ...
+    >>> print(bounds.latex().splitlines()[1])
+    \text{flattening polynomial($x^{2}$ + x*y) for $x^{2} + x y$ (model bias-free)} \\
     """
 
     target: sp.Expr
@@ -640,6 +669,16 @@ class FlatteningBounds:
 
         return (f"flattening {self.deep} for {self.target} (model {self.model}): C_n in {show(self.C_n)}, "
                 f"C_s in {show(self.C_s)}: {self.verdict}")
+
+    def latex(self) -> str:
+        """The brackets of C_n and C_s, the method and the verdict (a math-mode LaTeX fragment)."""
+        def bracket(pair: tuple[Fraction, Fraction | None]) -> str:
+            lo, hi = pair
+            return f"\\left[{_fraction_latex(lo)}, {'?' if hi is None else _fraction_latex(hi)}\\right]"
+
+        ratios = f"C_n \\in {bracket(self.C_n)}, \\quad C_s \\in {bracket(self.C_s)}"
+        return show.lines([_heading(self), ratios, show.text(f"certified by: {self.method}"),
+                           show.text(self.verdict)])
 
 
 def polynomial_cost(
@@ -721,6 +760,16 @@ def _fraction_text(q: Fraction, limit: int = 10**9) -> str:
     return f"~{float(q):.4g}"
 
 
+def _count_latex(n: int) -> str:
+    """A count exactly while it has at most 15 digits, else to 4 digits (2^10000 has 3011)."""
+    return _fraction_latex(Fraction(n), limit=10**15)
+
+
+def _heading(cost: FlatteningCost | FlatteningBounds) -> str:
+    return show.phrase(f"flattening {cost.deep} for {cost.target} (model {cost.model})",
+                       {str(cost.target): cost.latex_label()})
+
+
 def _fraction_latex(q: Fraction, limit: int = 10**9) -> str:
     if q.denominator == 1 and abs(q.numerator) < limit:
         return str(q.numerator)
@@ -796,6 +845,17 @@ class CostTable:
 
     def __str__(self) -> str:
         return self.text()
+
+    def _repr_latex_(self) -> str:
+        """The table as a math-mode ``array`` (MathJax has no ``tabular``), the title above it."""
+        head = ["\\text{target}", "\\text{deep } f", "\\text{depth}", "N_n(f)", "N_s(f)", "\\min N_n",
+                "\\min N_s", "C_n", "C_s", "\\text{no flattening}"]
+        body = []
+        for r in self.rows:
+            cells = self._cells(r, _fraction_latex)
+            body.append([r.latex_label(), show.text(r.deep), *cells[2:9], show.text(cells[9])])
+        return show.notebook(show.lines([show.text(self.title), show.array([head, *body], "ll" + "r" * 7 + "l",
+                                                                             head=1)]))
 
 
 def product_table(ns: Sequence[int], model: str = "bias-free") -> CostTable:

@@ -72,6 +72,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from symnet import _show as show
 from symnet._validation import positive_int
 from symnet.activations import get as get_activation
 from symnet.activations._activation import exact_number
@@ -191,7 +192,7 @@ def _check_table(table: Any) -> tuple[int, dict[tuple[int, ...], int]]:
 
 # -- gates --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Gate:
+class Gate(show.Shows):
     """A network computing a Boolean function on {0,1}^n, with its exact worst-case margin.
 
     Attributes
@@ -212,6 +213,15 @@ class Gate:
         Inputs where the margin is attained.
     source : str
     notes : tuple of str
+
+    Examples
+    --------
+    >>> from symnet.logic import and_gate
+    >>> gate = and_gate(2, gain=10)
+    >>> print(gate)
+    AND_2 (gain 10): 1 neuron(s) in 1 layer(s), worst-case distance from the truth table 1/(1 + exp(5))
+    >>> print(gate.latex())  # doctest: +ELLIPSIS
+    \\text{AND\\_2 (gain 10): ...}, \\quad \\max_{x} \\left|N(x) - t(x)\\right| = \\frac{1}{1 + e^{5}} \\quad ...
     """
 
     name: str
@@ -311,6 +321,14 @@ class Gate:
         gain = "threshold units" if self.gain is None else f"gain {self.gain}"
         return (f"{self.name} ({gain}): {self.hidden_neurons} neuron(s) in {self.depth} layer(s), "
                 f"worst-case distance from the truth table {self.margin}")
+
+    def latex(self) -> str:
+        """The gate, its size and the exact worst-case distance from the truth table (math-mode LaTeX)."""
+        gain = "threshold units" if self.gain is None else f"gain {self.gain}"
+        where = ", ".join(str(x) for x in self.attained_at)
+        return (f"{show.text(f'{self.name} ({gain}): {self.hidden_neurons} neuron(s) in {self.depth} layer(s)')}, "
+                f"\\quad \\max_{{x}} \\left|N(x) - t(x)\\right| = {show.math(self.margin)} \\quad "
+                f"{show.text(f'at {where}')}")
 
 
 def _nonnegative(expr: sp.Expr) -> bool:
@@ -472,11 +490,20 @@ def _system(table: Mapping[tuple[int, ...], int]) -> list[tuple[tuple[int, ...],
 
 
 @dataclass(frozen=True)
-class SeparatingHyperplane:
+class SeparatingHyperplane(show.Shows):
     """A linear threshold unit H(w . x + b) computing a truth table, with exact rationals.
 
     ``margin`` = min_x s(x)(w . x + b) > 0 (so sigma(g (w . x + b)) has error
     1/(1 + e^(g margin)) at gain g).
+
+    Examples
+    --------
+    >>> from symnet.logic import linear_threshold_certificate, truth_table
+    >>> unit = linear_threshold_certificate(truth_table("and"))
+    >>> print(unit)
+    H(1*x_1 + 1*x_2 + -3/2) computes the table with margin 1/2
+    >>> print(unit.latex())
+    H\\left(x_{1} + x_{2} - \\frac{3}{2}\\right) \\quad \\text{computes the table with margin } \\frac{1}{2}
     """
 
     table: Mapping[tuple[int, ...], int]
@@ -499,10 +526,17 @@ class SeparatingHyperplane:
         terms = " + ".join(f"{w}*x_{i}" for i, w in enumerate(self.weights, 1))
         return f"H({terms} + {self.bias}) computes the table with margin {self.margin}"
 
+    def latex(self) -> str:
+        """H(w . x + b) and its margin (a math-mode LaTeX fragment)."""
+        xs = input_symbols(len(self.weights))
+        affine = sp.Add(*[w * x for w, x in zip(self.weights, xs, strict=True)]) + self.bias
+        return (f"H\\left({show.math(affine)}\\right) \\quad \\text{{computes the table with margin }} "
+                f"{show.math(self.margin)}")
+
 
 @dataclass(frozen=True)
-class FarkasCertificate:
-    """Proof that no linear threshold unit computes a truth table (Gordan's alternative).
+class FarkasCertificate(show.Shows):
+    r"""Proof that no linear threshold unit computes a truth table (Gordan's alternative).
 
     Attributes
     ----------
@@ -513,6 +547,13 @@ class FarkasCertificate:
     multipliers : tuple of sympy.Integer
         y >= 0, not all zero, with sum_x y_x row_x = 0: the weighted sum of the inequalities
         reads 0 > 0.
+
+    Examples
+    --------
+    >>> from symnet.logic import linear_threshold_certificate, truth_table
+    >>> cert = linear_threshold_certificate(truth_table("xor"))
+    >>> print(cert.latex())  # doctest: +ELLIPSIS
+    \left(- b\right) + \left(w_{2} + b\right) + \left(w_{1} + b\right) + \left(- w_{1} - w_{2} - b\right) = 0 ...
     """
 
     table: Mapping[tuple[int, ...], int]
@@ -543,6 +584,17 @@ class FarkasCertificate:
                 lin = sp.Add(*[c * v for c, v in zip(row, names, strict=True)])
                 parts.append(f"{yi}*({lin})")
         return " + ".join(parts) + " = 0, yet each bracket must be > 0: no threshold unit computes the table"
+
+    def latex(self) -> str:
+        """sum_x y_x (s(x)(w . x + b)) = 0 written out (a math-mode LaTeX fragment)."""
+        names = [*(sp.Symbol(f"w_{i}") for i in range(1, len(self.inequalities[0][1]))), sp.Symbol("b")]
+        parts = []
+        for yi, (_, row) in zip(self.multipliers, self.inequalities, strict=True):
+            if yi:
+                lin = show.math(sp.Add(*[c * v for c, v in zip(row, names, strict=True)]), names)
+                parts.append(f"{'' if yi == 1 else show.math(yi) + ' '}\\left({lin}\\right)")
+        return (" + ".join(parts) + " = 0 \\quad "
+                + show.text("yet each bracket must be > 0: no threshold unit computes the table"))
 
 
 def _rational_vector(values: Sequence[float]) -> list[sp.Rational]:

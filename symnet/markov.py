@@ -85,6 +85,7 @@ from typing import Any
 import mpmath
 import sympy as sp
 
+from symnet import _show as show
 from symnet._validation import nonnegative_int, positive_int
 from symnet.activations import from_expression
 from symnet.activations import get as get_activation
@@ -133,12 +134,25 @@ _EXP = get_activation("exp")
 
 # -- the chain ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class MarkovChain:
-    """A finite Markov chain x_0 -> x_1 -> ... -> x_n with exact rational probabilities.
+class MarkovChain(show.Shows):
+    r"""A finite Markov chain x_0 -> x_1 -> ... -> x_n with exact rational probabilities.
 
     Build with :func:`markov_chain` (validated). ``prior[a] = p(x_0 = a)``;
-    ``transitions[i][a, b] = P_i[a, b] = p(x_{i+1} = b | x_i = a)``.
+    ``transitions[i][a, b] = P_i[a, b] = p(x_{i+1} = b | x_i = a)``. ``latex()`` writes the prior
+    and the transition matrices (the first :attr:`SHOWN`; one P for a homogeneous chain).
+
+    Examples
+    --------
+    >>> from symnet.markov import homogeneous_chain
+    >>> c = homogeneous_chain([1, 0], [[0, 1], [1, 0]], 3)
+    >>> print(c)
+    homogeneous Markov chain with n = 3 steps, states per variable [2, 2, 2, 2]
+    >>> print(c.latex().splitlines()[2])  # doctest: +ELLIPSIS
+    p(x_{0}) = \left(1, 0\right), \quad P_{i} = \left(\begin{array}{cc} 0 & 1 \\ 1 & 0 \end{array}\right) \; (0 ... 3)
     """
+
+    #: Most transition matrices :meth:`latex` writes out.
+    SHOWN = 4
 
     prior: tuple[sp.Rational, ...]
     transitions: tuple[sp.ImmutableMatrix, ...]
@@ -184,6 +198,17 @@ class MarkovChain:
     def __str__(self) -> str:
         kind = "homogeneous" if self.is_homogeneous else "inhomogeneous"
         return f"{kind} Markov chain with n = {self.n} steps, states per variable {list(self.sizes)}"
+
+    def latex(self) -> str:
+        """The prior and the transition matrices P_i[a, b] = p(x_(i+1) = b | x_i = a) (math-mode LaTeX)."""
+        prior = f"p(x_{{0}}) = \\left({', '.join(show.math(q) for q in self.prior)}\\right)"
+        if self.is_homogeneous and self.n > 1:
+            mats = [f"P_{{i}} = {show.matrix(self.transitions[0])} \\; (0 \\leq i < {self.n})"]
+        else:
+            mats = [f"P_{{{i}}} = {show.matrix(p)}" for i, p in enumerate(self.transitions[:self.SHOWN])]
+            if self.n > self.SHOWN:
+                mats.append(show.text(f"... ({self.n - self.SHOWN} more)"))
+        return show.lines([show.text(str(self)), ", \\quad ".join([prior, *mats])])
 
 
 def _step_index(i: Any, top: int, where: str) -> int:
@@ -419,8 +444,8 @@ def _exp(value: sp.Expr) -> sp.Expr:
 
 
 @dataclass(frozen=True)
-class StepMap:
-    """One map f_i of p(x_0 | x_n) = (f_0 o f_1 o ... o f_n)(x_n), in log form (module docstring).
+class StepMap(show.Shows):
+    r"""One map f_i of p(x_0 | x_n) = (f_0 o f_1 o ... o f_n)(x_n), in log form (module docstring).
 
     Attributes
     ----------
@@ -430,6 +455,15 @@ class StepMap:
         ``"observe"`` (f_n: lam -> ln(P_{n-1} lam)), ``"step"`` (f_i: ell -> ln(P_{i-1} e^ell)) or
         ``"posterior"`` (f_0: ell -> softmax(ln p(x_0) + ell)).
     chain : MarkovChain
+
+    Examples
+    --------
+    >>> from symnet.markov import homogeneous_chain, step_maps
+    >>> for f in step_maps(homogeneous_chain([1, 0], [[0, 1], [1, 0]], 2)):
+    ...     print(f.latex())
+    f_{0}(\ell_{0}) = \operatorname{softmax}\left(\ln p(x_{0}) + \ell_{0}\right)
+    f_{1}(\ell_{1}) = \ln\left(P_{0} \exp(\ell_{1})\right)
+    f_{2}(x_{2}) = \ln\left(P_{1} e_{x_{2}}\right)
     """
 
     index: int
@@ -454,13 +488,24 @@ class StepMap:
         lik = [_exp(v) for v in ell]
         return tuple(_log(sp.Add(*[p[a, b] * lik[b] for b in range(p.cols)])) for a in range(p.rows))
 
-    def __str__(self) -> str:
-        i = self.index
+    def _formula(self) -> tuple[str, str]:
+        """The map as (plain text, LaTeX)."""
+        i, j = self.index, self.index - 1
         if self.kind == "observe":
-            return f"f_{i}(x_{i}) = ln(P_{i - 1} e_x)"
+            return (f"f_{i}(x_{i}) = ln(P_{j} e_x)",
+                    f"f_{{{i}}}(x_{{{i}}}) = \\ln\\left(P_{{{j}}} e_{{x_{{{i}}}}}\\right)")
         if self.kind == "posterior":
-            return "f_0(ell_0) = softmax(ln p(x_0) + ell_0)"
-        return f"f_{i}(ell_{i}) = ln(P_{i - 1} exp(ell_{i}))"
+            return ("f_0(ell_0) = softmax(ln p(x_0) + ell_0)",
+                    "f_{0}(\\ell_{0}) = \\operatorname{softmax}\\left(\\ln p(x_{0}) + \\ell_{0}\\right)")
+        return (f"f_{i}(ell_{i}) = ln(P_{j} exp(ell_{i}))",
+                f"f_{{{i}}}(\\ell_{{{i}}}) = \\ln\\left(P_{{{j}}} \\exp(\\ell_{{{i}}})\\right)")
+
+    def __str__(self) -> str:
+        return self._formula()[0]
+
+    def latex(self) -> str:
+        """The map as a formula (math-mode LaTeX)."""
+        return self._formula()[1]
 
 
 def step_maps(chain: MarkovChain) -> tuple[StepMap, ...]:
@@ -515,7 +560,7 @@ def statistic_classes(chain: MarkovChain, i: int = 0) -> tuple[tuple[int, ...], 
 
 
 @dataclass(frozen=True)
-class SufficiencyCheck:
+class SufficiencyCheck(show.Shows):
     """The exact check that p(x_i | x_n) depends on x_n only through T_i (:func:`sufficiency_check`).
 
     Attributes
@@ -534,6 +579,15 @@ class SufficiencyCheck:
     distinct : bool
         Different classes give different posteriors (minimality; holds whenever p(x_i) > 0 for
         every state).
+
+    Examples
+    --------
+    >>> from symnet.markov import homogeneous_chain, sufficiency_check
+    >>> c = homogeneous_chain([0.5, 0.5], [[0.25, 0.25, 0.5], [0.125, 0.125, 0.75]], 1)  # columns 0, 1 equal
+    >>> print(sufficiency_check(c))
+    T_0: 2 class(es) of x_1 [(0, 1), (2,)]; merging each class keeps p(x_0 | x_1): True; classes distinguishable: True
+    >>> print(sufficiency_check(c).latex())  # doctest: +ELLIPSIS
+    \\text{$T_{0}$: 2 class(es) of $x_{1}$ [(0, 1), (2,)]; merging each class keeps p($x_{0}$ $|$ $x_{1}$): True; ...}
     """
 
     chain: MarkovChain
@@ -547,6 +601,10 @@ class SufficiencyCheck:
         return (f"T_{self.i}: {len(self.classes)} class(es) of x_{self.chain.n} {list(self.classes)}; merging each "
                 f"class keeps p(x_{self.i} | x_{self.chain.n}): {self.sufficient}; classes distinguishable: "
                 f"{self.distinct}")
+
+    def latex(self) -> str:
+        """The same sentence as ``\\text{...}`` (a math-mode LaTeX fragment)."""
+        return show.text(str(self))
 
 
 def sufficiency_check(chain: MarkovChain, i: int = 0) -> SufficiencyCheck:
@@ -613,8 +671,8 @@ def _encoding(encoding: Any) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class InferenceNetwork:
-    """A network computing the logits ln p(x_0, y) of a chain; softmax gives p(x_0 | y).
+class InferenceNetwork(show.Shows):
+    r"""A network computing the logits ln p(x_0, y) of a chain; softmax gives p(x_0 | y).
 
     Attributes
     ----------
@@ -626,6 +684,15 @@ class InferenceNetwork:
         (input ell = ln lam, finite).
     flat : bool
         True for the depth-1 (one-hot) or depth-2 (log-likelihood) network with M = P_0 ... P_{n-1}.
+
+    Examples
+    --------
+    >>> from symnet.markov import homogeneous_chain, inference_network
+    >>> net = inference_network(homogeneous_chain([0.5, 0.5], [[0.25, 0.75], [0.5, 0.5]], 2), flat=True)
+    >>> print(net)
+    flat inference network (one-hot) for a chain of n = 2 steps: depth 1, 2 hidden neurons, 6 synapses
+    >>> print(net.latex().splitlines()[2])
+    p(x_{0} \mid y) = \operatorname{softmax}\left(N(\lambda)\right), \quad \lambda_{b} = p(y \mid x_{2} = b)
     """
 
     chain: MarkovChain
@@ -689,6 +756,14 @@ class InferenceNetwork:
         kind = "flat" if self.flat else "deep"
         return (f"{kind} inference network ({self.encoding}) for a chain of n = {self.chain.n} steps: depth "
                 f"{self.depth}, {self.hidden_neurons} hidden neurons, {self.synapses} synapses")
+
+    def latex(self) -> str:
+        """The summary and what the network computes (a math-mode LaTeX fragment)."""
+        n = self.chain.n
+        arg, given = (("\\lambda", f"\\lambda_{{b}} = p(y \\mid x_{{{n}}} = b)") if self.encoding == "one-hot" else
+                      ("\\ell", f"\\ell_{{b}} = \\ln p(y \\mid x_{{{n}}} = b)"))
+        return show.lines([show.text(str(self)),
+                           f"p(x_{{0}} \\mid y) = \\operatorname{{softmax}}\\left(N({arg})\\right), \\quad {given}"])
 
 
 def _identity(k: int) -> sp.ImmutableMatrix:

@@ -527,6 +527,36 @@ class Network:
         return (f"Network(inputs={self.n_inputs}, widths={list(self.widths)}, outputs={self.n_outputs}, "
                 f"activations=[{acts}], hidden_neurons={self.hidden_neurons}, synapses={self.synapses})")
 
+    #: Most weights per layer that ``str()`` writes out (larger layers are shown by their shape).
+    SHOWN_ENTRIES = 64
+
+    def __str__(self) -> str:
+        """The summary line, then one line per layer: ``h1 = exp(W1 h0 + b1)`` with its weights.
+
+        Examples
+        --------
+        >>> from symnet.network import Network
+        >>> print(Network.single_hidden_layer([[1, 1], [1, -1]], [1, -1], "square"))
+        network: 2 inputs -> hidden widths [2] -> 1 output(s); activations [square]; 2 hidden neurons, 6 synapses
+          h1 = square(W1 x + b1), W1 = [[1, 1], [1, -1]], b1 = [0, 0]
+          N = W2 h1 + b2, W2 = [[1, -1]], b2 = [0]
+        """
+        acts = ", ".join(a.name for a in self.activations)
+        lines = [f"network: {self.n_inputs} inputs -> hidden widths {list(self.widths)} -> {self.n_outputs} output(s); "
+                 f"activations [{acts}]; {self.hidden_neurons} hidden neurons, {self.synapses} synapses"]
+        prev = "x"
+        for i, layer in enumerate(self.layers, 1):
+            if layer.weights.rows * layer.weights.cols > self.SHOWN_ENTRIES:
+                values = f"W{i}: {layer.weights.rows} x {layer.weights.cols}"
+            else:
+                values = f"W{i} = {layer.weights.tolist()}, b{i} = {list(layer.bias)}"
+            if layer.activation is None:
+                lines.append(f"  N = W{i} {prev} + b{i}, {values}")
+            else:
+                lines.append(f"  h{i} = {layer.activation.name}(W{i} {prev} + b{i}), {values}")
+                prev = f"h{i}"
+        return "\n".join(lines)
+
     def latex(self) -> str:
         """The layers as LaTeX equations (an ``aligned`` block); the scale ``lam`` prints as ``\\lambda``."""
         lines = []

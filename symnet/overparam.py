@@ -71,6 +71,7 @@ from sympy.polys.constructor import construct_domain
 from sympy.polys.matrices import DomainMatrix
 from sympy.polys.rings import PolyElement, ring
 
+from symnet import _show as show
 from symnet._validation import nonnegative_int
 from symnet.activations import DerivativeSymbol
 from symnet.activations._activation import exact_number
@@ -381,8 +382,8 @@ def theta_degree(network: Network) -> int | None:
 
 
 @dataclass(frozen=True, eq=False)
-class ParameterExpansion:
-    """The exact Taylor expansion of Z(x_i; theta_0 + delta) in delta, through ``order``.
+class ParameterExpansion(show.Shows):
+    r"""The exact Taylor expansion of Z(x_i; theta_0 + delta) in delta, through ``order``.
 
     Built by :func:`expand`. ``terms(i)[k]`` is the homogeneous degree-k part in the
     displacements ``delta`` (the symbols :attr:`Parameter.delta`); degree 0 is Z(x_i; theta_0),
@@ -401,6 +402,19 @@ class ParameterExpansion:
     complete : bool
         True when Z is a polynomial in theta of degree <= order: then the expansion *is* Z, and
         Z - Z_lin equals the sum of the terms of degree >= 2 exactly (no further remainder).
+
+    ``latex()`` writes the expansion at the first point when it is short (:data:`SHOWN_CHARS`).
+
+    Examples
+    --------
+    >>> from symnet.network import Network
+    >>> from symnet.overparam import expand
+    >>> net = Network.single_hidden_layer([[2]], [3], "square")   # Z = w (a x + b)^2 + c
+    >>> e = expand(net, [[1]])
+    >>> print(e)
+    ParameterExpansion(order 2, 4 parameters, 1 points, field QQ)
+    >>> print(e.latex().splitlines()[3])  # doctest: +ELLIPSIS
+    Z(x_{1}; \theta_0 + \delta) = 12 + 12 \delta W^{(1)}_{1,1} + 4 \delta W^{(2)}_{1,1} + ...
     """
 
     network: Network
@@ -597,6 +611,40 @@ class ParameterExpansion:
         return (f"ParameterExpansion(order {self.order}, {len(self.parameters)} parameters, "
                 f"{len(self.points)} points, field {self.field})")
 
+    def latex(self) -> str:
+        """The summary and, when short, the expansion at the first point (a math-mode LaTeX fragment)."""
+        rows = [show.phrase(f"Taylor expansion of Z(x_i; theta_0 + delta) in the displacements delta through order "
+                            f"{self.order}: {len(self.parameters)} parameters, {len(self.points)} point(s)",
+                            {"Z(x_i; theta_0 + delta)": "Z(x_i; \\theta_0 + \\delta)", "delta": "\\delta"}),
+                show.text(f"field {self.field}" + ("; exact (Z is polynomial in theta)" if self.complete else ""))]
+        if self.points:
+            names = _parameter_names(self.parameters)
+            terms = self.terms(0)
+            parts = [show.math(terms[k], (), names) for k in sorted(terms) if terms[k] != 0]
+            body = " ".join(t if i == 0 or t.startswith("-") else f"+ {t}" for i, t in enumerate(parts)) or "0"
+            rest = "" if self.complete else f" + O(\\delta^{{{self.order + 1}}})"
+            x = ", ".join(show.math(v) for v in self.points[0])
+            line = f"Z(x_{{1}}; \\theta_0 + \\delta) = {body}{rest}"
+            if len(line) <= SHOWN_CHARS:
+                rows.append(line + (f", \\quad x_{{1}} = ({x})" if x else ""))
+            else:
+                rows.append(f"Z(x_{{1}}; \\theta_0) = {show.math(self.values[0])}, \\quad x_{{1}} = ({x})")
+        return show.lines(rows)
+
+
+#: Longest expansion (in LaTeX characters) that :meth:`ParameterExpansion.latex` writes out.
+SHOWN_CHARS = 1000
+
+
+def _parameter_names(parameters: Sequence[Parameter]) -> dict[sp.Symbol, str]:
+    """LaTeX names: W1[2,1] -> W^{(1)}_{2,1}, its displacement -> \\delta W^{(1)}_{2,1}."""
+    out = {}
+    for p in parameters:
+        base = f"W^{{({p.layer})}}_{{{p.row},{p.col}}}" if p.kind == "W" else f"b^{{({p.layer})}}_{{{p.row}}}"
+        out[p.symbol] = base
+        out[p.delta] = f"\\delta {base}"
+    return out
+
 
 def _with_parameters(network: Network, params: Sequence[Parameter], values: Sequence[sp.Expr]) -> Network:
     """The same network with the given parameters replaced by ``values`` (possibly symbolic)."""
@@ -740,8 +788,8 @@ def jacobian(
 
 # -- rank with a certificate ---------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
-class RankCertificate:
-    """The exact rank of the parameter map's Jacobian, with the evidence.
+class RankCertificate(show.Shows):
+    r"""The exact rank of the parameter map's Jacobian, with the evidence.
 
     The rank r over the exact field K is pinned from both sides:
 
@@ -772,6 +820,16 @@ class RankCertificate:
     field : str
         The exact field of the entries.
     method : str
+
+    Examples
+    --------
+    >>> from symnet.network import Network
+    >>> from symnet.overparam import jacobian_rank
+    >>> cert = jacobian_rank(Network.single_hidden_layer([[2]], [3], "square"), [[1], [2]])
+    >>> print(cert)
+    Jacobian of the parameter map: 2 rows (points x outputs) x 4 parameters, rank 2 (full row rank); field QQ
+    >>> print(cert.latex().splitlines()[2])
+    \operatorname{rank} J = 2, \quad J \in \mathbb{K}^{2 \times 4} \quad \text{(full row rank; field QQ)} \\
     """
 
     rank: int
@@ -840,6 +898,23 @@ class RankCertificate:
         state = "full row rank" if self.full else f"rank deficient by {self.rows - self.rank}"
         return (f"Jacobian of the parameter map: {self.rows} rows (points x outputs) x {self.cols} parameters, "
                 f"rank {self.rank} ({state}); field {self.field}")
+
+    def latex(self) -> str:
+        """rank J, its size and field, and the evidence (a math-mode LaTeX fragment)."""
+        state = "full row rank" if self.full else f"rank deficient by {self.rows - self.rank}"
+        evidence = [f"a nonzero {self.rank} x {self.rank} minor"]
+        if self.specialization:
+            evidence.append("evaluated at " + ", ".join(f"{n} = {v}" for n, v in self.specialization))
+        if self.relations:
+            evidence.append(f"{len(self.relations)} left kernel vector(s)")
+        if self.kernel:
+            evidence.append(f"{len(self.kernel)} right kernel vector(s)")
+        return show.lines([
+            show.text("Jacobian of the parameter map"),
+            f"\\operatorname{{rank}} J = {self.rank}, \\quad J \\in \\mathbb{{K}}^{{{self.rows} \\times {self.cols}}} "
+            f"\\quad {show.text(f'({state}; field {self.field})')}",
+            show.text(f"{self.method}; evidence: {', '.join(evidence)}"),
+        ])
 
 
 def _specialized(J: DomainMatrix, K: _Field, seed: int) -> tuple[DomainMatrix, tuple[int, ...]]:
@@ -959,8 +1034,8 @@ def jacobian_rank(
 
 # -- the NTK linearisation ------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
-class Linearization:
-    """The NTK (lazy-regime) linearisation of seed 001 on a data set.
+class Linearization(show.Shows):
+    r"""The NTK (lazy-regime) linearisation of seed 001 on a data set.
 
     ``Z_lin(x_i; theta) = Z(x_i; theta_0) + <grad_theta Z(x_i; theta_0), theta - theta_0>``; the
     empirical neural tangent kernel on the data is ``K = J J^T``.
@@ -969,6 +1044,17 @@ class Linearization:
     ----------
     expansion : ParameterExpansion
         The order-2 expansion it comes from (so the Hessian remainder is available).
+
+    Examples
+    --------
+    >>> from symnet.network import Network
+    >>> from symnet.overparam import linearize
+    >>> lin = linearize(Network.single_hidden_layer([[2]], [3], "square"), [[1]])
+    >>> print(lin)
+    NTK linearisation on 1 point(s), 4 parameters (field QQ)
+      Z_lin(x_1; theta) = 12*W1[1,1] + 4*W2[1,1] + 12*b1[1] + b2[1] - 24
+    >>> print(lin.latex().splitlines()[2])
+    Z_{\mathrm{lin}}(x_{1}; \theta) = 12 W^{(1)}_{1,1} + 4 W^{(2)}_{1,1} + 12 b^{(1)}_{1} + b^{(2)}_{1} - 24 \\
     """
 
     expansion: ParameterExpansion
@@ -1002,6 +1088,29 @@ class Linearization:
         t = self.expansion.terms(i, output)
         sub = {p.delta: p.symbol - p.value for p in self.expansion.parameters}
         return sp.expand(t[0] + t[1].xreplace(sub))
+
+    def _summary(self) -> str:
+        e = self.expansion
+        return f"NTK linearisation on {len(e.points)} point(s), {len(e.parameters)} parameters (field {e.field})"
+
+    def __str__(self) -> str:
+        lines = [self._summary()]
+        if self.expansion.points:
+            lines.append(f"  Z_lin(x_1; theta) = {self.expression(0)}")
+        return "\n".join(lines)
+
+    def latex(self) -> str:
+        """Z_lin at the first point and the empirical NTK K = J J^T (a math-mode LaTeX fragment)."""
+        rows = [show.text(self._summary())]
+        if self.expansion.points:
+            names = _parameter_names(self.expansion.parameters)
+            line = f"Z_{{\\mathrm{{lin}}}}(x_{{1}}; \\theta) = {show.math(self.expression(0), (), names)}"
+            if len(line) <= SHOWN_CHARS:
+                rows.append(line)
+            kernel = self.kernel
+            if kernel.rows <= show.MAX_MATRIX[0] and len(show.matrix(kernel)) <= SHOWN_CHARS:
+                rows.append(f"K = J J^{{T}} = {show.matrix(kernel)}")
+        return show.lines(rows)
 
 
 def linearize(

@@ -73,6 +73,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from symnet import _show as show
 from symnet._validation import nonnegative_int, positive_int
 from symnet.activations import Activation
 from symnet.activations import get as get_activation
@@ -125,7 +126,7 @@ class WidthSummary:
 
 
 @dataclass(frozen=True)
-class LowerBound:
+class LowerBound(show.Shows):
     """The certified lower bound of :func:`symnet.lower_bounds.minimal_width`, next to the search.
 
     Attributes
@@ -149,6 +150,15 @@ class LowerBound:
     result : object
         The :class:`~symnet.lower_bounds.MinimalWidth` itself (None if unavailable), whose
         certificates re-check with ``check()``.
+
+    Examples
+    --------
+    >>> from symnet.search import LowerBound
+    >>> bound = LowerBound(4, "theorem", 4, "theorem (LTR App. A)", "Taylor agreement through degree 2")
+    >>> print(bound)
+    the minimal width is exactly 4 (Taylor agreement through degree 2); certificate: theorem (LTR App. A)
+    >>> print(bound.latex())
+    \\text{the minimal width is exactly 4 (Taylor agreement through degree 2); certificate: theorem (LTR App. A)}
     """
 
     width: int | None
@@ -174,9 +184,13 @@ class LowerBound:
                 known += f", and width {self.upper} is attained"
         return f"{known} ({self.notion}); certificate: {self.method}"
 
+    def latex(self) -> str:
+        """The same sentence as ``\\text{...}`` (a math-mode LaTeX fragment)."""
+        return show.text(str(self))
+
 
 @dataclass(frozen=True, eq=False)
-class SearchResult:
+class SearchResult(show.Shows):
     """What a search found, next to what is proved.
 
     Attributes
@@ -206,6 +220,19 @@ class SearchResult:
     seed : int
     stopped_by_time : bool
     notion : str
+
+    ``str()`` is :meth:`report`; ``latex()`` the same report with the per-width table as an
+    ``array`` and the target typeset.
+
+    Examples
+    --------
+    >>> from symnet.search import search_width
+    >>> r = search_width(2, activation="exp", model="bias-free", tol=0.05, widths=[4], starts=1,
+    ...                  max_nfev=300, grid_points=64, seed=0)
+    >>> print(str(r).splitlines()[0])
+    search for the smallest single-hidden-layer network approximating x_1*x_2
+    >>> print(r.latex().splitlines()[1])
+    \\text{search for the smallest single-hidden-layer network approximating $x_{1} x_{2}$} \\\\
     """
 
     target: sp.Expr
@@ -275,6 +302,17 @@ class SearchResult:
 
     def __str__(self) -> str:
         return self.report()
+
+    def latex(self) -> str:
+        """:meth:`report` as a math-mode LaTeX fragment: text lines, the per-width table as an ``array``."""
+        report = self.report().splitlines()
+        table = [["\\text{width}", "\\text{trials}", "\\text{best max error on grid}", "\\text{reached tol}"]]
+        table += [[str(s.width), str(s.trials), show.number(s.best_max_error, 4),
+                   show.text("yes" if s.reached else "no")] for s in self.widths]
+        after = report[4 + len(self.widths):]
+        return show.lines([show.phrase(report[0], {str(self.target): show.math(self.target, self.variables)}),
+                           *(show.text(line.strip()) for line in report[1:3]), show.array(table, "rrrl", head=1),
+                           *(show.text(line.strip()) for line in after)])
 
 
 # -- target and model ---------------------------------------------------------------------------

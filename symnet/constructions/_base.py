@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
+from symnet import _show as show
 from symnet.activations import Activation
 from symnet.errors import TooLargeError
 from symnet.network import Network
@@ -25,7 +26,7 @@ MAX_EXPLICIT_NEURONS = 2**14
 
 
 @dataclass(frozen=True)
-class Hypothesis:
+class Hypothesis(show.Shows):
     """A condition a construction or theorem needs, and whether it holds here.
 
     Attributes
@@ -39,6 +40,16 @@ class Hypothesis:
         The quantity the condition is about (e.g. the value of sigma''(b)), when known.
     source : str
         Where the condition comes from (paper and section).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symnet.constructions import Hypothesis
+    >>> h = Hypothesis("sigma''(0) != 0", True, sp.Rational(1, 4))
+    >>> print(h)
+    sigma''(0) != 0: holds (value 1/4)
+    >>> print(h.latex())
+    \\text{$\\sigma''(0)$ $\\neq$ 0: holds} \\quad \\left(\\text{value } \\frac{1}{4}\\right)
     """
 
     statement: str
@@ -51,9 +62,17 @@ class Hypothesis:
         val = f" (value {self.value})" if self.value is not None else ""
         return f"{self.statement}: {status}{val}"
 
+    def latex(self) -> str:
+        """The statement typeset, whether it holds, and the value (a math-mode LaTeX fragment)."""
+        status = {True: "holds", False: "FAILS", None: "assumed"}[self.holds]
+        head = show.text(f"{self.statement}: {status}")
+        if self.value is None:
+            return head
+        return f"{head} \\quad \\left(\\text{{value }} {show.math(self.value)}\\right)"
+
 
 @dataclass(frozen=True, eq=False)
-class Construction:
+class Construction(show.Shows):
     """A network together with its target, variables, scale, hypotheses and source.
 
     The network's weights contain the scale symbol :data:`LAM`; as lam -> 0 the network tends
@@ -89,6 +108,16 @@ class Construction:
         parameter (``"bias"``, ``"copy_bias"``): value, derivative condition and its value, how
         it was chosen and which biases were rejected (:mod:`symnet.constructions._bias`). The
         bias notes and the derivative hypotheses are built from these records.
+
+    Examples
+    --------
+    >>> from symnet import activations
+    >>> from symnet.constructions import multiplication_gate
+    >>> gate = multiplication_gate(activations.get("exp"))
+    >>> print(gate)  # doctest: +ELLIPSIS
+    multiplication gate: approximates u*v with 4 hidden neurons in 1 hidden layer(s), activation exp; ...
+    >>> print(gate.latex().splitlines()[1])  # doctest: +ELLIPSIS
+    \\text{multiplication gate: approximates $u v$ as $\\lambda$ $\\to$ 0}, \\quad N = 4 \\text{ hidden ...} \\\\
     """
 
     name: str
@@ -130,6 +159,16 @@ class Construction:
     def expression(self) -> sp.Expr:
         """The network's output as a sympy expression in ``variables`` (and lam)."""
         return self.network.expression(self.variables)
+
+    def latex(self) -> str:
+        """What is approximated, the size, the hypotheses and the source (a math-mode LaTeX fragment)."""
+        target = show.phrase(f"{self.name}: approximates {self.target} as lam -> 0",
+                             {str(self.target): show.math(self.target, self.variables)})
+        size = (f"N = {self.hidden_neurons} "
+                + show.text(f" hidden neurons in {self.depth} hidden layer(s), activation {self.activation.name}"))
+        rows = [f"{target}, \\quad {size}", *(h.latex() for h in self.hypotheses)]
+        rows.append(show.text(f"source: {self.source}"))
+        return show.lines(rows)
 
     def __str__(self) -> str:
         hyp = "; ".join(str(h) for h in self.hypotheses) or "none"

@@ -34,6 +34,7 @@ from typing import Any
 
 import sympy as sp
 
+from symnet import _show as show
 from symnet.activations import Activation, get
 from symnet.activations._activation import exact_number
 from symnet.activations._jets import is_zero
@@ -111,7 +112,7 @@ def nonzero_condition(k: int, at: Any) -> str:
 
 
 @dataclass(frozen=True)
-class OperatingPoint:
+class OperatingPoint(show.Shows):
     """The bias b a construction uses, the derivative sigma^(k)(b) it divides by, and how b was chosen.
 
     Attributes
@@ -130,6 +131,20 @@ class OperatingPoint:
         ``"preferred"``).
     preferred : PreferredBias or None
         Why b was preferred (``how == "preferred"``).
+
+    Examples
+    --------
+    >>> from symnet.activations import get
+    >>> from symnet.constructions._bias import operating_point
+    >>> point = operating_point(get("softplus"), 2, who="example")
+    >>> print(point)
+    operating point of softplus: b = 0, sigma''(b) = 1/4 [zero]
+      bias b = 0 (bias-free hidden layer): sigma''(0) = 1/4
+    >>> print(point.latex())
+    \\begin{array}{l}
+    \\text{operating point of softplus: } b = 0, \\quad \\text{$\\sigma''(b)$} = \\frac{1}{4} \\quad \\text{[zero]} \\\\
+    \\text{bias b = 0 (bias-free hidden layer): $\\sigma''(0)$ = 1/4}
+    \\end{array}
     """
 
     activation: Activation
@@ -139,6 +154,17 @@ class OperatingPoint:
     how: str
     rejected: tuple[Rejection, ...] = ()
     preferred: PreferredBias | None = None
+
+    def __str__(self) -> str:
+        return (f"operating point of {self.activation.name}: b = {self.bias}, {derivative_name(self.order)}(b) = "
+                f"{self.derivative} [{self.how}]\n  {self.note}")
+
+    def latex(self) -> str:
+        """b, sigma^(k)(b), how b was chosen and why (a math-mode LaTeX fragment)."""
+        head = (f"{show.text(f'operating point of {self.activation.name}: ')} b = {show.math(self.bias)}, \\quad "
+                f"{show.text(f'{derivative_name(self.order)}(b)')} = {show.math(self.derivative)} \\quad "
+                f"{show.text(f'[{self.how}]')}")
+        return show.lines([head, show.text(self.note)])
 
     @property
     def chosen(self) -> bool:

@@ -31,6 +31,7 @@ from typing import Any
 
 import sympy as sp
 
+from symnet._show import Shows, lines, phrase, text
 from symnet.activations import VARIABLE, Activation
 from symnet.activations._jets import is_zero
 from symnet.errors import CertificateError
@@ -66,12 +67,22 @@ def _frac(v: Any) -> Fraction:
     return Fraction(int(v.p), int(v.q))
 
 
-class Certificate:
+class Certificate(Shows):
     """Base class: ``method``, ``claim``, ``inputs``, ``evidence`` and ``check()``.
 
     ``inputs`` and ``evidence`` are dicts of the certificate's fields: what the claim is about
     (target, model, activation, weights) and what proves it (a network, rows and a prime, a null
-    vector, a system of equations).
+    vector, a system of equations). ``str()`` is the claim and the method; ``latex()`` the same
+    with the target typeset (a math-mode fragment, :mod:`symnet._show`).
+
+    Examples
+    --------
+    >>> from symnet.lower_bounds import catalecticant_bound
+    >>> cert = catalecticant_bound(2)
+    >>> print(cert)  # doctest: +ELLIPSIS
+    every single-hidden-layer network (any model, any activation) matching x_1*x_2 needs >= 2 hidden neurons [...]
+    >>> print(cert.latex().splitlines()[1])  # doctest: +ELLIPSIS
+    \\text{every single-hidden-layer network (...) matching $x_{1} x_{2}$ needs $\\geq$ 2 hidden neurons} \\\\
     """
 
     method: str = ""
@@ -100,6 +111,18 @@ class Certificate:
 
     def __str__(self) -> str:
         return f"{self.claim} [{self.method}]"
+
+    def _claim_math(self) -> dict[str, str]:
+        """{str(target): its LaTeX} for the target the claim mentions (none for a rank claim)."""
+        target = getattr(self, "target", None)
+        for holder in ("system", "theorem"):
+            if target is None and hasattr(self, holder):
+                target = getattr(self, holder).target
+        return {} if target is None else {str(target): target.latex()}
+
+    def latex(self) -> str:
+        """The claim (target typeset) above the method, as a math-mode LaTeX fragment."""
+        return lines([phrase(self.claim, self._claim_math()), text(f"[{self.method}]")])
 
 
 # -- upper bounds ------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from symnet import _show as show
 from symnet.activations import VARIABLE, Activation, generic
 from symnet.activations import get as get_activation
 from symnet.activations._activation import exact_number
@@ -124,7 +125,7 @@ def _natural_key(sym: sp.Symbol) -> tuple:
 
 
 @dataclass(frozen=True)
-class Target:
+class Target(show.Shows):
     """A polynomial target p(x_1, ..., x_n) with rational coefficients, matched through ``degree``.
 
     Attributes
@@ -171,6 +172,17 @@ class Target:
 
     def __str__(self) -> str:
         return str(self.expr)
+
+    def latex(self) -> str:
+        """p as LaTeX, terms in reading order (degree, then lexicographic).
+
+        Examples
+        --------
+        >>> from symnet.lower_bounds import as_target
+        >>> as_target((2, 1)).latex()
+        'x_{1}^{2} x_{2}'
+        """
+        return show.math(self.expr, self.variables)
 
 
 def as_target(spec: Any, variables: Sequence[sp.Symbol] | None = None, degree: int | None = None) -> Target:
@@ -398,7 +410,7 @@ def seed_hypotheses(target: Target, model: str, activation: Activation | str | N
 
 
 @dataclass(frozen=True)
-class TheoremWidth:
+class TheoremWidth(show.Shows):
     """The width the theorem gives: prod(r_i + 1) (bias-free) or prod(r_i + 1) - 1 (output bias).
 
     Attributes
@@ -410,6 +422,15 @@ class TheoremWidth:
         All hold (or are assumed, for the generic activation).
     statement : str
     source : str
+
+    Examples
+    --------
+    >>> from symnet.lower_bounds import theorem_width
+    >>> print(theorem_width(2, model="output-bias", activation="exp"))  # doctest: +ELLIPSIS
+    theorem: minimal width 3 for x_1*x_2 (output-bias)
+      a single-hidden-layer network (output-bias) matching x_1*x_2 through degree 2 needs at least 3 neurons: ...
+      hypotheses: the target is a monomial x^r: holds; ...; sigma^(2)(0) != 0: holds (value 1)
+      source: LTR App. A (product), RT Thm II.1 (monomials); MATH.md sec. 3-4
     """
 
     width: int
@@ -418,6 +439,21 @@ class TheoremWidth:
     hypotheses: tuple[Hypothesis, ...]
     statement: str
     source: str = "LTR App. A (product), RT Thm II.1 (monomials); MATH.md sec. 3-4"
+
+    def __str__(self) -> str:
+        hyps = "; ".join(str(h) for h in self.hypotheses) or "none"
+        return (f"theorem: minimal width {self.width} for {self.target} ({self.model})\n  {self.statement}\n"
+                f"  hypotheses: {hyps}\n  source: {self.source}")
+
+    def latex(self) -> str:
+        """The width, the statement, the hypotheses and the source (a math-mode LaTeX fragment)."""
+        target = {str(self.target): self.target.latex()}
+        return show.lines([
+            show.phrase(f"theorem: minimal width {self.width} for {self.target} ({self.model})", target),
+            show.phrase(self.statement, target),
+            *(h.latex() for h in self.hypotheses),
+            show.text(f"source: {self.source}"),
+        ])
 
 
 def theorem_width(target: Any, model: str = "bias-free", activation: Activation | str | None = None) -> TheoremWidth:
@@ -465,7 +501,7 @@ def theorem_width(target: Any, model: str = "bias-free", activation: Activation 
 
 # -- the linear system for fixed hidden weights ----------------------------------------------------
 @dataclass(frozen=True)
-class LinearConditions:
+class LinearConditions(show.Shows):
     """The conditions as a linear system in the output weights, for fixed hidden weights.
 
     Row alpha is E_alpha multiplied by alpha! (and, when all neurons share one operating point b,
@@ -492,6 +528,18 @@ class LinearConditions:
         Whether every neuron has the same operating point (the matrix is then rational).
     vanishing : tuple of (alpha, p_alpha)
         Rows whose degree has sigma^(k)(b) = 0.
+
+    Examples
+    --------
+    >>> from symnet.lower_bounds import linear_conditions
+    >>> lc = linear_conditions(2, [[1, 1], [1, -1]], activation="exp")
+    >>> print(lc)  # doctest: +ELLIPSIS
+    linear conditions V w = r on the output weights of 2 neurons for x_1*x_2 ...: 6 rows, shared operating point b = 0
+    >>> print(lc.latex())  # doctest: +ELLIPSIS
+    \\begin{array}{l}
+    \\text{linear conditions $V w = r$ on the output weights of 2 neurons for $x_{1} x_{2}$ through degree 2 ...} \\\\
+    \\left(\\begin{array}{cc} 1 & 1 \\\\ 1 & 1 \\\\ 1 & -1 \\\\ 1 & 1 \\\\ 1 & -1 \\\\ 1 & 1 \\end{array}\\right) ...
+    \\end{array}
     """
 
     target: Target
@@ -508,6 +556,29 @@ class LinearConditions:
     @property
     def width(self) -> int:
         return len(self.input_weights)
+
+    def system_matrix(self) -> sp.ImmutableMatrix:
+        """V: row alpha, column j (a_j^alpha with a shared operating point, else the stored entries)."""
+        if not self.shared:
+            return sp.ImmutableMatrix(len(self.rows), self.width, [v for row in self.matrix for v in row])
+        return sp.ImmutableMatrix(len(self.rows), self.width,
+                                  [_monomial_value(a, alpha) for alpha in self.rows for a in self.input_weights])
+
+    def __str__(self) -> str:
+        point = (f"shared operating point b = {self.hidden_bias[0] if self.hidden_bias else 0}" if self.shared
+                 else "one operating point per neuron")
+        vanish = f"; {len(self.vanishing)} row(s) vanish (sigma^(k)(b) = 0)" if self.vanishing else ""
+        return (f"linear conditions V w = r on the output weights of {self.width} neurons for {self.target} through "
+                f"degree {self.target.degree} ({self.model}, {self.activation.name}): {len(self.rows)} rows, {point}"
+                f"{vanish}")
+
+    def latex(self) -> str:
+        """The system ``V w = r`` written out (its shape when large), under a one-line summary."""
+        w = sp.ImmutableMatrix([sp.Symbol(f"w_{j}") for j in range(1, self.width + 1)])
+        system = (f"{show.matrix(self.system_matrix())} {show.matrix(w)} = "
+                  f"{show.matrix(sp.ImmutableMatrix(len(self.rhs), 1, list(self.rhs)))}") if self.rows else "0 = 0"
+        return show.lines([show.phrase(str(self), {str(self.target): self.target.latex(), "V w = r": "V w = r"}),
+                           system])
 
     def integer_matrix(self) -> tuple[np.ndarray, list[int]]:
         """For a shared operating point and rational a: integers Z and D with a_j^alpha = Z[alpha, j] / D^|alpha|.
@@ -622,7 +693,7 @@ def _monomial_value(a: Sequence[sp.Expr], alpha: tuple[int, ...]) -> sp.Expr:
 
 # -- the polynomial system in all weights --------------------------------------------------------
 @dataclass(frozen=True)
-class ConditionSystem:
+class ConditionSystem(show.Shows):
     """The conditions as polynomial equations in all the weights (``MATH.md`` section 3).
 
     ``equations`` are sympy expressions that must all vanish; ``unknowns`` are the output weights
@@ -650,7 +721,25 @@ class ConditionSystem:
         written with a Rabinowitsch unknown z_j) when ``derivatives`` is set; else empty.
     derivatives : DerivativePolynomials or None
         The parametrisation sigma^(k)(b_j) = P_k(u_j) used in the ``"biased"`` model.
+
+    Examples
+    --------
+    >>> from symnet.lower_bounds import condition_system
+    >>> s = condition_system(2, 1, model="output-bias", activation="exp")
+    >>> print(s)
+    condition system: 5 equation(s) in 3 unknowns (width 1, output-bias, exp) for x_1*x_2 through degree 2
+    >>> print(s.latex())  # doctest: +ELLIPSIS
+    \\begin{array}{l}
+    \\text{condition system: 5 equation(s) in 3 unknowns (width 1, output-bias, exp) for $x_{1} x_{2}$ ...} \\\\
+    a_{1 1} w_{1} = 0 \\\\
+    ...
+    a_{1 1} a_{2 1} w_{1} - 1 = 0 \\\\
+    a_{2 1}^{2} w_{1} = 0
+    \\end{array}
     """
+
+    #: Most equations :meth:`latex` writes out.
+    SHOWN = 24
 
     target: Target
     model: str
@@ -668,6 +757,23 @@ class ConditionSystem:
     def all_equations(self) -> tuple[sp.Expr, ...]:
         """The conditions and the constraints: what the Groebner basis is computed of."""
         return self.equations + self.constraints
+
+    def __str__(self) -> str:
+        extra = f" and {len(self.constraints)} constraint(s)" if self.constraints else ""
+        scale = f"; output weights rescaled by {self.scale}" if self.scale != 1 else ""
+        bad = self.contradiction
+        contra = f"; contradiction: the x^{bad[0]} condition reads 0 = {bad[1]}" if bad else ""
+        return (f"condition system: {len(self.equations)} equation(s){extra} in {len(self.unknowns)} unknowns "
+                f"(width {self.width}, {self.model}, {self.activation.name}) for {self.target} through degree "
+                f"{self.target.degree}{scale}{contra}")
+
+    def latex(self) -> str:
+        """The summary and the equations ``... = 0`` (the first :attr:`SHOWN`), a math-mode fragment."""
+        eqs = self.all_equations
+        rows = [f"{show.math(e)} = 0" for e in eqs[:self.SHOWN]]
+        if len(eqs) > self.SHOWN:
+            rows.append(show.text(f"... and {len(eqs) - self.SHOWN} more"))
+        return show.lines([show.phrase(str(self), {str(self.target): self.target.latex()}), *rows])
 
     @property
     def contradiction(self) -> tuple[tuple[int, ...], sp.Expr] | None:

@@ -41,6 +41,7 @@ import sympy as sp
 from sympy.polys.domains import QQ
 from sympy.polys.rings import ring
 
+from symnet._show import Shows, math, text
 from symnet.activations import VARIABLE, Activation
 from symnet.errors import InvalidInput
 
@@ -53,7 +54,7 @@ _RING, _u = ring("u", QQ)
 
 
 @dataclass(frozen=True)
-class DerivativePolynomials:
+class DerivativePolynomials(Shows):
     """sigma^(k)(b) = P_k(u(b)) for k >= ``start``, with u' = F(u) and F(u(b)) != 0.
 
     Attributes
@@ -83,6 +84,8 @@ class DerivativePolynomials:
     u*(1 - u)
     >>> sig.describe("b_1")
     'u_1 = sigmoid(b_1)'
+    >>> print(sig.latex())  # doctest: +ELLIPSIS
+    \\text{sigmoid: } \\sigma^{(k)}(b) = P_{k}(u) \\;(k \\geq 0), \\quad u = \\frac{1}{1 + e^{- b}}, \\quad ...
     """
 
     name: str
@@ -117,6 +120,12 @@ class DerivativePolynomials:
     def __str__(self) -> str:
         return (f"{self.name}: sigma^(k)(b) polynomials in {self.describe()}, u' = {self.field}, "
                 f"{self.field} != 0")
+
+    def latex(self) -> str:
+        """sigma^(k)(b) = P_k(u), u(b), u' = F(u) != 0 (a math-mode LaTeX fragment)."""
+        b = sp.Symbol("b")
+        return (f"{text(f'{self.name}: ')} \\sigma^{{(k)}}(b) = P_{{k}}(u) \\;(k \\geq {self.start}), \\quad "
+                f"u = {math(self.quantity.xreplace({VARIABLE: b}))}, \\quad u' = {math(self.field)} \\neq 0")
 
 
 _b = VARIABLE

@@ -31,6 +31,7 @@ import numpy as np
 import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
+from symnet._show import Shows, text
 from symnet.activations import Activation
 from symnet.errors import InvalidInput, TooLargeError
 from symnet.lower_bounds._certificates import (
@@ -68,13 +69,22 @@ MAX_ENTRIES = 60_000_000
 
 
 @dataclass(frozen=True)
-class Undecided:
+class Undecided(Shows):
     """An honest "not decided": the exact question is outside what symnet can settle here.
 
     Attributes
     ----------
     question : str
     reason : str
+
+    Examples
+    --------
+    >>> from symnet.lower_bounds import Undecided
+    >>> u = Undecided("is x_1*x_2 feasible?", "too large")
+    >>> print(u)
+    undecided: is x_1*x_2 feasible? (too large)
+    >>> print(u.latex())
+    \\text{undecided: is $x_{1}$*$x_{2}$ feasible? (too large)}
     """
 
     question: str
@@ -89,6 +99,10 @@ class Undecided:
 
     def __str__(self) -> str:
         return f"undecided: {self.question} ({self.reason})"
+
+    def latex(self) -> str:
+        """The question and why it is not decided, as ``\\text{...}`` (math mode)."""
+        return text(str(self))
 
 
 def network_model(network: Network, model: str | None = None) -> str:

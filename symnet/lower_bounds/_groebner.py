@@ -32,6 +32,7 @@ from typing import Any
 
 import sympy as sp
 
+from symnet._show import Shows, phrase
 from symnet.activations import Activation
 from symnet.errors import InvalidInput
 from symnet.lower_bounds._certificates import GroebnerCertificate
@@ -55,7 +56,7 @@ STATUSES = ("unit-ideal", "not-unit", "timeout", "too-large", "contradiction")
 
 
 @dataclass(frozen=True, eq=False)
-class GroebnerAttempt:
+class GroebnerAttempt(Shows):
     """The outcome of trying to certify that no network of a given width exists.
 
     Attributes
@@ -76,6 +77,17 @@ class GroebnerAttempt:
     basis_size : int or None
     system : ConditionSystem or None
         The equations (None when not built).
+
+    ``str()`` includes the seconds spent; ``latex()`` leaves them out (deterministic output).
+
+    Examples
+    --------
+    >>> from symnet.lower_bounds import groebner_attempt
+    >>> attempt = groebner_attempt(2, 3, time_limit=None)
+    >>> print(attempt)  # doctest: +ELLIPSIS
+    width 3 (bias-free, sigma) for x_1*x_2: unit-ideal after ... s (9 unknowns, 6 equations)
+    >>> print(attempt.latex())
+    \\text{width 3 (bias-free, $\\sigma$) for $x_{1} x_{2}$: unit-ideal (9 unknowns, 6 equations)}
     """
 
     target: Target
@@ -98,6 +110,12 @@ class GroebnerAttempt:
     def __str__(self) -> str:
         return (f"width {self.width} ({self.model}, {self.activation.name}) for {self.target}: {self.status} "
                 f"after {self.seconds:.2f} s ({self.unknowns} unknowns, {self.equations} equations)")
+
+    def latex(self) -> str:
+        """The attempt and its status, without the time (a math-mode LaTeX fragment)."""
+        return phrase(f"width {self.width} ({self.model}, {self.activation.name}) for {self.target}: {self.status} "
+                      f"({self.unknowns} unknowns, {self.equations} equations)",
+                      {str(self.target): self.target.latex()})
 
 
 def _basis(equations: list[sp.Expr], gens: tuple[sp.Symbol, ...], order: str, method: str) -> tuple[bool, int]:

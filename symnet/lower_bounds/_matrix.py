@@ -27,6 +27,7 @@ from sympy import QQ, ZZ
 from sympy.polys.matrices import DomainMatrix
 from sympy.polys.matrices._dfm import DFM
 
+from symnet import _show as show
 from symnet.errors import CertificateError, InvalidInput, TooLargeError
 from symnet.lower_bounds._certificates import RankCertificate, WitnessCertificate
 from symnet.lower_bounds._conditions import Target, as_target
@@ -60,7 +61,7 @@ def proof_rows(exponents: Sequence[int], include_empty: bool = True) -> tuple[tu
     return tuple(rows)
 
 
-class ProofMatrix:
+class ProofMatrix(show.Shows):
     """The exact proof matrix A[t, j] = a_j^t of a single-hidden-layer network.
 
     Attributes
@@ -85,6 +86,8 @@ class ProofMatrix:
     ((8, 8), 8, 8, True)
     >>> A.certificate().check()
     True
+    >>> print(A)
+    proof matrix A[t, j] = a_j^t: 8 x 8 (bias-free), rank 8 (full row rank)
     """
 
     def __init__(self, rows: Sequence[tuple[int, ...]], points: Sequence[Sequence[Any]], model: str = "bias-free"):
@@ -189,6 +192,24 @@ class ProofMatrix:
     def __repr__(self) -> str:
         return f"ProofMatrix({self.shape[0]} x {self.shape[1]}, model={self.model!r})"
 
+    def _rank_text(self) -> str:
+        rank, rows = self.rank(), self.shape[0]
+        return f"rank {rank} ({'full row rank' if rank == rows else f'rank deficient by {rows - rank}'})"
+
+    def __str__(self) -> str:
+        return f"proof matrix A[t, j] = a_j^t: {self.shape[0]} x {self.shape[1]} ({self.model}), {self._rank_text()}"
+
+    def latex(self) -> str:
+        """A written out (its shape when large) with its rank (a math-mode LaTeX fragment)."""
+        return (f"A = {show.matrix(self.to_Matrix()) if self._small() else show.text('(' + self._shape_text() + ')')}"
+                f", \\quad {show.text(f'{self.model}, {self._rank_text()}')}")
+
+    def _small(self) -> bool:
+        return self.shape[0] <= show.MAX_MATRIX[0] and self.shape[1] <= show.MAX_MATRIX[1]
+
+    def _shape_text(self) -> str:
+        return f"{self.shape[0]} x {self.shape[1]}"
+
 
 def proof_matrix(network: Network, exponents: Sequence[int] | None = None, model: str | None = None) -> ProofMatrix:
     """The proof matrix of a single-hidden-layer network: rows t <= r, columns the hidden neurons.
@@ -238,7 +259,7 @@ def proof_matrix(network: Network, exponents: Sequence[int] | None = None, model
 
 
 @dataclass(frozen=True, eq=False)
-class ProofCheck:
+class ProofCheck(show.Shows):
     """The proof's claim on one network: if it meets the conditions, its proof matrix has full row rank.
 
     Attributes
@@ -250,6 +271,16 @@ class ProofCheck:
     matrix : ProofMatrix
     rank : int
         The exact rank of the proof matrix.
+
+    Examples
+    --------
+    >>> from symnet.network import Network
+    >>> from symnet.lower_bounds import check_proof
+    >>> two = Network.single_hidden_layer([[1, 1], [1, -1]], [1, 1], "exp")   # too small: the claim is vacuous
+    >>> print(check_proof(two))
+    the network (2 neurons, bias-free) does not meet the conditions for x_1*x_2; proof matrix 4 x 2 has rank 2
+    >>> print(check_proof(two).latex())  # doctest: +ELLIPSIS
+    \\text{the network (2 neurons, bias-free) does not meet the conditions for $x_{1} x_{2}$; proof matrix ...}
     """
 
     target: Target
@@ -272,6 +303,10 @@ class ProofCheck:
         cond = "meets" if self.conditions_hold else "does not meet"
         return (f"the network ({cols} neurons, {self.model}) {cond} the conditions for {self.target}; proof matrix "
                 f"{rows} x {cols} has rank {self.rank}" + ("" if self.claim_holds else " -- the proof's claim FAILS"))
+
+    def latex(self) -> str:
+        """The same sentence with the target typeset (a math-mode LaTeX fragment)."""
+        return show.phrase(str(self), {str(self.target): self.target.latex()})
 
 
 def check_proof(network: Network, target: Any = None, model: str | None = None) -> ProofCheck:

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from symnet import _show as show
 from symnet._validation import positive_int
 from symnet.activations import Activation
 from symnet.constructions import Hypothesis
@@ -88,7 +89,7 @@ def lower_bound_of(cert: Certificate) -> int | None:
 
 
 @dataclass(frozen=True, eq=False)
-class MinimalWidth:
+class MinimalWidth(show.Shows):
     """The minimal width of a single-hidden-layer network matching a target, with certificates.
 
     Attributes
@@ -114,6 +115,15 @@ class MinimalWidth:
     theorem : TheoremWidth or None
         The theorem for this model, when its hypotheses hold.
     notes : tuple of str
+
+    Examples
+    --------
+    >>> from symnet.lower_bounds import minimal_width
+    >>> r = minimal_width(2, model="output-bias", activation="exp")
+    >>> print(str(r).splitlines()[0])
+    minimal width of x_1*x_2 (output-bias, exp): 3 [certified]
+    >>> print(r.latex().splitlines()[1])
+    \\text{minimal width of $x_{1} x_{2}$ (output-bias, exp): 3 [certified]} \\\\
     """
 
     target: Target
@@ -210,6 +220,20 @@ class MinimalWidth:
         lines += [f"  {c}" for c in self.certificates]
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
+
+    def latex(self) -> str:
+        """The result, the certificates (claim, then method) and the notes: a math-mode LaTeX fragment."""
+        target = {str(self.target): self.target.latex()}
+        head, *_ = str(self).split("\n")
+        rows = [show.phrase(head, target)]
+        if self.failed_hypotheses:
+            rows.append(show.text("hypotheses of the bias-free theorem that fail: "
+                                  + "; ".join(h.statement for h in self.failed_hypotheses)))
+        for c in self.certificates:
+            rows.append(f"\\bullet\\ {show.phrase(c.claim, target)}")
+            rows.append(f"\\quad {show.text(f'[{c.method}]')}")
+        rows += [show.text(f"note: {n}") for n in self.notes]
+        return show.lines(rows)
 
 
 def minimal_width(target: Any, model: str = "bias-free", activation: Activation | str | None = None, *,

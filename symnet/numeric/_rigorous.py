@@ -37,6 +37,7 @@ import flint
 import mpmath
 import sympy as sp
 
+from symnet import _show as show
 from symnet.activations._activation import exact_number
 from symnet.constructions import Construction
 from symnet.errors import CertificateError, InvalidInput, ShapeError, TooLargeError
@@ -86,8 +87,8 @@ class Cell:
 
 
 @dataclass(frozen=True)
-class Certificate:
-    """A proof that sup |N_scale(x) - T(x)| <= bound <= eps over a box (or a finite set of points).
+class Certificate(show.Shows):
+    r"""A proof that sup |N_scale(x) - T(x)| <= bound <= eps over a box (or a finite set of points).
 
     Attributes
     ----------
@@ -116,6 +117,23 @@ class Certificate:
         The network at the certified scale.
     target : sympy.Expr
     variables : tuple of sympy.Symbol
+
+    ``latex()`` states the bound rounded *up* to 6 digits (still a true bound) and eps and lam
+    exactly.
+
+    Examples
+    --------
+    >>> from symnet import activations
+    >>> from symnet.constructions import multiplication_gate
+    >>> from symnet.numeric import certify
+    >>> cert = certify(multiplication_gate(activations.get("softplus")), box=[(-1, 1), (-1, 1)], eps=1e-3)
+    >>> print(cert)  # doctest: +ELLIPSIS
+    multiplication gate: sup over [-1, 1] x [-1, 1] of |N - (u*v)| <= 0.000826... <= eps = 0.001 at lam = 9/128 ...
+    >>> tex = cert.latex()
+    >>> print(tex.splitlines()[1][:90])
+    \sup_{(u, v) \in [-1, 1] \times [-1, 1]} \left|N_{\lambda}(u, v) - \left(u v\right)\right|
+    >>> r"\leq 0.000826149 \leq \varepsilon = \frac{1}{1000}, \quad \lambda = \frac{9}{128}" in tex
+    True
     """
 
     name: str
@@ -141,6 +159,24 @@ class Certificate:
         return (f"{self.name}: sup over {where} of |N - ({self.target})| <= {self.bound:.6g} <= eps = "
                 f"{float(self.eps):.3g}{lam} [{self.method}, {len(self.cells)} cell(s), degree {self.degree}, "
                 f"{self.precision} bits]")
+
+    def latex(self) -> str:
+        """The certified inequality (bound rounded up) and the method, as a math-mode LaTeX fragment."""
+        xs = ", ".join(show.math(v) for v in self.variables)
+        x = xs if len(self.variables) == 1 else f"({xs})"
+        if self.box is not None:
+            where = " \\times ".join(f"[{show.math(lo)}, {show.math(hi)}]" for lo, hi in self.box)
+            over = f"\\sup_{{{x} \\in {where}}}"
+        else:
+            over = f"\\max_{{{x} \\in X}}"
+        lam = "" if self.scale is None else (f", \\quad \\lambda = {show.math(self.scale)} \\approx "
+                                             f"{show.number(float(sp.N(self.scale, 20)), 6)}")
+        net = "N_{\\lambda}" if self.scale is not None else "N"
+        ineq = (f"{over} \\left|{net}({xs}) - \\left({show.math(self.target, self.variables)}\\right)\\right| "
+                f"\\leq {show.upper_number(self.bound_exact, 6)} \\leq \\varepsilon = {show.math(self.eps)}{lam}")
+        points = "" if self.box is not None else f", X = {len(self.points)} points"
+        return show.lines([ineq, show.text(f"{self.name} [{self.method}, {len(self.cells)} cell(s), degree "
+                                           f"{self.degree}, {self.precision} bits{points}]")])
 
     def check(self) -> Certificate:
         """Re-verify the certificate independently; return it, or raise CertificateError."""

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from symnet import _show as show
 from symnet.constructions import Construction
 from symnet.errors import InvalidInput
 from symnet.network import Network
@@ -183,8 +184,8 @@ def _mpmath_errors(problem: Problem, points: np.ndarray, prec: int) -> np.ndarra
 
 
 @dataclass(frozen=True)
-class SweepResult:
-    """Measured errors of a construction over a range of scales, against the series' prediction.
+class SweepResult(show.Shows):
+    r"""Measured errors of a construction over a range of scales, against the series' prediction.
 
     Attributes
     ----------
@@ -206,6 +207,21 @@ class SweepResult:
         N_lam(x) - T(x) at every point, per scale.
     points : numpy.ndarray
     relative_accuracy : float
+
+    ``str()`` is a fixed-width table; ``latex()`` the same table as an ``array`` (math mode).
+
+    Examples
+    --------
+    >>> from symnet import activations
+    >>> from symnet.constructions import multiplication_gate
+    >>> from symnet.numeric import sweep
+    >>> result = sweep(multiplication_gate(activations.get("exp")), scales=[0.01, 0.005], points=4)
+    >>> print(str(result).splitlines()[0])
+    sweep of multiplication gate over 4 points; leading term lam**2*u*v*(u**2 + v**2)/6
+    >>> print(str(result).splitlines()[-1])
+    fitted slope 2.0000 (series order 2)
+    >>> print(result.latex().splitlines()[-2])
+    \text{fitted slope 2.0000 (series order 2)}
     """
 
     name: str
@@ -267,6 +283,26 @@ class SweepResult:
         order = f" (series order {self.order})" if self.order is not None else ""
         lines.append(f"fitted slope {self.slope:.4f}{order}")
         return "\n".join(lines)
+
+    def latex(self) -> str:
+        """The sweep as a math-mode LaTeX fragment: a summary, the table (an ``array``), the slope."""
+        lead = "" if self.leading is None else f"; leading term {self.leading}"
+        head = show.phrase(f"sweep of {self.name} over {len(self.points)} points{lead}",
+                           {} if self.leading is None else {str(self.leading): show.math(self.leading)})
+        p = "p" if self.order is None else str(self.order)
+        table = [["\\lambda", "\\max |N_{\\lambda} - T|", f"\\lambda^{{{p}}} \\max |Q|", "\\text{ratio}",
+                  "\\text{rounding}", "\\text{backend}"]]
+        ratios = self.ratios
+        for i, s in enumerate(self.scales):
+            flag = ("" if self.reliable[i] else " (rounding-dominated)" if math.isfinite(self.rounding[i])
+                    else " (rounding not bounded)")
+            table.append([show.number(s), show.number(self.errors[i]),
+                          show.number(self.predicted[i]) if self.predicted else "-",
+                          show.number(ratios[i], 6) if ratios else "-", show.number(self.rounding[i], 3),
+                          show.text(f"{self.backends[i]}/{self.precisions[i]}b{flag}")])
+        order = f" (series order {self.order})" if self.order is not None else ""
+        return show.lines([head, show.array(table, "rrrrrl", head=1),
+                           show.text(f"fitted slope {self.slope:.4f}{order}")])
 
 
 _SWEEP_BACKENDS = ("auto", "float64", "mpmath")
@@ -463,8 +499,8 @@ def sweep_all(
 
 
 @dataclass(frozen=True)
-class ScaleChoice:
-    """The scale minimising truncation + rounding error at a given working precision.
+class ScaleChoice(show.Shows):
+    r"""The scale minimising truncation + rounding error at a given working precision.
 
     Attributes
     ----------
@@ -474,6 +510,15 @@ class ScaleChoice:
     rounding : float
         Rounding-error bound (unit roundoff times the amplification) at that scale.
     unit_roundoff : float
+
+    Examples
+    --------
+    >>> from symnet.numeric import ScaleChoice
+    >>> choice = ScaleChoice(0.001, 2.5e-7, 1.25e-7, 2.0**-53)
+    >>> print(choice)  # doctest: +ELLIPSIS
+    optimal scale lam = 0.001: predicted error 3.75e-07 = truncation 2.5e-07 + rounding 1.25e-07 (unit roundoff ...)
+    >>> print(choice.latex())  # doctest: +ELLIPSIS
+    \lambda^{*} = 0.001, \quad \text{predicted error } 3.75 \times 10^{-7} = \text{truncation } 2.5 \times 10^{-7} + ...
     """
 
     scale: float
@@ -484,6 +529,17 @@ class ScaleChoice:
     @property
     def total(self) -> float:
         return self.truncation + self.rounding
+
+    def __str__(self) -> str:
+        return (f"optimal scale lam = {self.scale:.4g}: predicted error {self.total:.3g} = truncation "
+                f"{self.truncation:.3g} + rounding {self.rounding:.3g} (unit roundoff {self.unit_roundoff:.3g})")
+
+    def latex(self) -> str:
+        """lam*, the predicted error and its two parts (a math-mode LaTeX fragment)."""
+        return (f"\\lambda^{{*}} = {show.number(self.scale)}, \\quad \\text{{predicted error }} "
+                f"{show.number(self.total, 3)} = \\text{{truncation }} {show.number(self.truncation, 3)} + "
+                f"\\text{{rounding }} {show.number(self.rounding, 3)} \\quad \\text{{(unit roundoff }} "
+                f"{show.number(self.unit_roundoff, 3)}\\text{{)}}")
 
 
 def optimal_scale(
