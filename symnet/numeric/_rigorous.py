@@ -156,7 +156,8 @@ class Certificate(show.Shows):
         where = (" x ".join(f"[{lo}, {hi}]" for lo, hi in self.box) if self.box is not None
                  else f"{len(self.points)} points")
         lam = f" at lam = {self.scale} (~{float(sp.N(self.scale, 20)):.6g})" if self.scale is not None else ""
-        return (f"{self.name}: sup over {where} of |N - ({self.target})| <= {self.bound:.6g} <= eps = "
+        bound = show.upper_number(self.bound_exact).replace(" \\times 10^{", "e").rstrip("}")  # rounded up
+        return (f"{self.name}: sup over {where} of |N - ({self.target})| <= {bound} <= eps = "
                 f"{float(self.eps):.3g}{lam} [{self.method}, {len(self.cells)} cell(s), degree {self.degree}, "
                 f"{self.precision} bits]")
 
