@@ -801,3 +801,42 @@ def test_symbolic_point_derivative_refuses_when_the_kinks_cannot_be_located(form
     assert (info.value.activation, info.value.order, info.value.point) == (act.name, 1, b)
     # the concrete route still works away from the kinks: at 3, e^3 - 2 > 3 and sin 3 > 0
     assert is_zero(act.derivative(1, at=3) - at_three)
+
+
+# -- large points, algebraic tanh values, the size budget (AUDIT2 items 3 and 9) -------------------
+
+@pytest.mark.parametrize("name", ["sigmoid", "softplus", "tanh"])
+@pytest.mark.parametrize("b", [3000, 10**6])
+def test_derivatives_at_large_points_match_mpmath(name, b):
+    # sigma^(k)(b) for k <= 10 at a large point (hung before: 1 + e^b was factored cyclotomically).
+    # Independent route: closed forms in q = e^(-b) (no cancellation), written here:
+    # sigmoid' = q/(1+q)^2, sigmoid'' = q(q-1)/(1+q)^3; softplus' = 1/(1+q), softplus'' = sigmoid';
+    # tanh' = 1 - tanh^2 = 4p/(1+p)^2, tanh'' = -2 tanh tanh' with p = e^(-2b), tanh = (1-p)/(1+p).
+    d = activations.get(name).derivatives(10, at=b)
+    with mpmath.workdps(60):
+        q, p = mpmath.exp(-b), mpmath.exp(-2 * b)
+        sig1, sig2 = q / (1 + q) ** 2, q * (q - 1) / (1 + q) ** 3
+        th, th1 = (1 - p) / (1 + p), 4 * p / (1 + p) ** 2
+        expected = {"sigmoid": (sig1, sig2), "softplus": (1 / (1 + q), sig1), "tanh": (th1, -2 * th * th1)}[name]
+        for k, e in enumerate(expected, start=1):
+            if name == "tanh":  # 1 - tanh(b)^2 cancels 2b/ln(10) digits: write tanh(b) = (1-P)/(1+P), P = e^-2b
+                P = sp.Symbol("P", positive=True)
+                rational = sp.cancel(d[k].subs(sp.tanh(b), (1 - P) / (1 + P)))
+                value = sp.lambdify(P, rational, "mpmath")(p)
+            else:
+                value = mpmath.mpf(sp.N(d[k], 60))
+            assert abs(value - e) <= abs(e) * mpmath.mpf(10) ** -50
+    assert len(d) == 11 and all(v.is_number for v in d)
+
+
+def test_tanh_at_log_two_is_rational():
+    # tanh(log 2) = (4 - 1)/(4 + 1) = 3/5; tanh' = 1 - t^2 = 16/25; tanh'' = -2t(1 - t^2) = -96/125
+    assert activations.get("tanh").derivatives(2, at=sp.log(2)) == (R(3, 5), R(16, 25), R(-96, 125))
+
+
+def test_exponential_tower_raises_too_large_naming_activation_and_order():
+    act = activations.from_expression("exp(exp(exp(exp(exp(x)))))")
+    with pytest.raises(TooLargeError, match=r"exp\(exp\(exp\(exp\(exp\(x\)\)\)\)\)'.*order 25 .*lower order"):
+        act.derivative(25, at=1)
+    # small orders are unaffected: d/dx e^(e^x) = e^x e^(e^x), at 0: e
+    assert activations.from_expression("exp(exp(x))").derivative(1, at=0) == sp.E

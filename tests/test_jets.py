@@ -145,3 +145,119 @@ def test_is_zero_and_canon_on_exact_numbers():
     assert not is_zero(sp.exp(-200))  # tiny but not zero
     assert not is_zero(sp.pi - R(355, 113))
     assert canon(1 / (3 - sp.sqrt(3))) == R(1, 2) + sp.sqrt(3) / 6
+
+
+# -- large points: one generator e^b per point, natural output, no cyclotomic factoring ------------
+
+def _sigmoid_closed_forms(q):
+    """sigma', sigma'', sigma''' at b written with q = e^(-b) (hand derivation, no cancellation):
+    s = 1/(1+q), 1 - s = q/(1+q), 1 - 2s = (q-1)/(1+q), 1 - 6s + 6s^2 = (1 - 4q + q^2)/(1+q)^2, and
+    sigma' = s(1-s), sigma'' = s(1-s)(1-2s), sigma''' = s(1-s)(1-6s+6s^2)."""
+    return (q / (1 + q) ** 2, q * (q - 1) / (1 + q) ** 3, q * (1 - 4 * q + q**2) / (1 + q) ** 4)
+
+
+@pytest.mark.parametrize("b", [12, 3000, 10**6, -(10**6)])
+def test_sigmoid_derivatives_at_large_points_are_exact_and_read_naturally(b):
+    # s(1-s) = e^-b/(1+e^-b)^2 = e^|b|/(1+e^|b|)^2 (even in b): the output is that expression,
+    # with the single generator e^|b| (before: 1 + e^12 split into cyclotomic factors, and b = 10^6 hung).
+    c = jets(sigmoid(x), x, sp.Integer(b), 3).right
+    big = sp.exp(abs(b))
+    assert c[1] == big / (1 + big) ** 2
+    # s(1-s)(1-2s) / 2! with s = e^b/(1+e^b): e^b (1 - e^b) / (2 (1+e^b)^3) for b > 0
+    if b > 0:
+        assert sp.expand(c[2] * 2 * (1 + big) ** 3) == sp.expand(big * (1 - big))
+        with mpmath.workdps(60):
+            q = mpmath.exp(-b)
+            for k, expected in enumerate(_sigmoid_closed_forms(q), start=1):
+                value = mpmath.mpf(sp.N(c[k] * sp.factorial(k), 60))
+                assert abs(value - expected) <= abs(expected) * mpmath.mpf(10) ** -50
+
+
+@pytest.mark.parametrize("b", [40, 3000])
+def test_sigmoid_order_ten_at_large_points_matches_mpmath_diff(b):
+    # mpmath's numerical differentiation at a precision that resolves 1 - s(b) ~ e^-b
+    coefficients = jets(sigmoid(x), x, sp.Integer(b), 10).right
+    dps = int(b / 2.3) + 100
+    with mpmath.workdps(dps):
+        for k in (1, 10):
+            numeric = mpmath.diff(lambda t: 1 / (1 + mpmath.exp(-t)), b, k)
+            value = mpmath.mpf(sp.N(coefficients[k] * sp.factorial(k), 60))
+            assert abs(value - numeric) <= abs(numeric) * mpmath.mpf(10) ** -40
+
+
+def test_softplus_and_tanh_at_large_points():
+    b = sp.Integer(10**6)
+    big = sp.exp(b)
+    soft = jets(sp.log(1 + sp.exp(x)), x, b, 2).right
+    # softplus' = sigmoid = e^b/(1+e^b), softplus'' = sigmoid' = e^b/(1+e^b)^2 (c_2 = half of it)
+    assert soft[1] == big / (1 + big)
+    assert soft[2] == big / (2 * (1 + big) ** 2)
+    th = jets(sp.tanh(x), x, b, 2).right
+    # tanh' = 1 - tanh^2, tanh'' = -2 tanh (1 - tanh^2): c_2 = -tanh + tanh^3
+    t = sp.tanh(b)
+    assert th[1] == 1 - t**2
+    assert th[2] == t**3 - t
+
+
+def test_point_with_a_small_denominator_exponent():
+    # b = 1/1000 needs the generator e^(1/1000) (refused before: "common denominator beyond 720")
+    c = jets(sigmoid(x), x, R(1, 1000), 2).right
+    with mpmath.workdps(60):
+        f = lambda t: 1 / (1 + mpmath.exp(-t))
+        for k in (1, 2):
+            numeric = mpmath.diff(f, mpmath.mpf(1) / 1000, k) / mpmath.factorial(k)
+            assert abs(mpmath.mpf(sp.N(c[k], 60)) - numeric) < mpmath.mpf(10) ** -45
+
+
+def test_exponentials_of_one_point_share_the_gcd_generator():
+    # exp(x) and exp(x/3) at 10^6: generator exp(10^6/3), exp(10^6) is its cube; the difference is 0
+    b = sp.Integer(10**6)
+    j = jets(sp.exp(x / 3) ** 3 - sp.exp(x), x, b, 2)
+    assert j.right == (0, 0, 0)
+
+
+def test_far_apart_exponentials_raise_too_complex():
+    # exp(x) + E at x = 10^6: e^(10^6) is the 10^6-th power of E (a polynomial of degree 10^6)
+    with pytest.raises(TooComplex, match="degree"):
+        jets(sp.exp(x) + sp.E, x, sp.Integer(10**6), 1)
+
+
+def test_tower_of_exponentials_hits_the_size_budget():
+    expr = x
+    for _ in range(5):
+        expr = sp.exp(expr)
+    with pytest.raises(TooComplex, match=r"monomials|budget"):
+        jets(expr, x, sp.Integer(1), 25)
+
+
+def test_sigmoid_order_199_at_zero_matches_bernoulli():
+    # sigma = 1/2 + tanh(x/2)/2 and tanh y = sum 2^(2n) (2^(2n) - 1) B_(2n) y^(2n-1) / (2n)!, so
+    # sigma^(2n-1)(0) = (2^(2n) - 1) B_(2n) / (2n); n = 100 (the budget must not refuse this).
+    c = jets(sigmoid(x), x, sp.Integer(0), 199).right
+    assert c[199] * sp.factorial(199) == (2**200 - 1) * sp.bernoulli(200) / 200
+
+
+@pytest.mark.parametrize(
+    "point, value",
+    [
+        # tanh v = (e^(2v) - 1)/(e^(2v) + 1): e^(2 log 2) = 4 -> 3/5; e^(log(2)/2) = sqrt 2 ->
+        # (sqrt 2 - 1)/(sqrt 2 + 1) = 3 - 2 sqrt 2; e^(-2 log 5) = 1/25 -> -12/13
+        (sp.log(2), R(3, 5)),
+        (sp.log(2) / 4, 3 - 2 * sp.sqrt(2)),
+        (-sp.log(5), R(-12, 13)),
+    ],
+)
+def test_tanh_at_multiples_of_logarithms_is_algebraic(point, value):
+    c = jets(sp.tanh(x), x, point, 3).right
+    t = value
+    # tanh' = 1 - t^2, tanh'' = -2t(1 - t^2), tanh''' = -2(1 - t^2)(1 - 3t^2)
+    expected = (t, 1 - t**2, -2 * t * (1 - t**2) / 2, -2 * (1 - t**2) * (1 - 3 * t**2) / 6)
+    assert all(sp.expand(a - e) == 0 for a, e in zip(c, expected, strict=True))
+    assert all(not a.has(sp.tanh, sp.log) for a in c)
+
+
+def test_zero_tests_at_large_points():
+    b = sp.Integer(10**6)
+    assert not is_zero(sp.exp(-b))
+    assert not is_zero(2 * sp.tanh(b) ** 3 - 2 * sp.tanh(b))  # tanh''(b) ~ -8 e^(-2b), not 0
+    assert is_zero(1 - sp.tanh(b) ** 2 - 4 / (sp.exp(b) + sp.exp(-b)) ** 2)  # sech^2 = 1 - tanh^2

@@ -439,7 +439,9 @@ def _one_sided_jets(name: str, expr: sp.Expr, point: sp.Expr, k: int) -> OneSide
         raise TooLargeError(f"activation {name!r}: the formula nests too deeply to expand at x = {point}") from None
     except TooComplex as err:
         raise TooLargeError(
-            f"activation {name!r} at x = {point}: {err}; use a simpler formula or point"
+            f"activation {name!r}, derivatives through order {k} at x = {point}: {err}. Ask for a lower "
+            "order (the coefficients grow with it), or expand at a point where the formula's values are "
+            "simpler (a rational point such as 0, or log 2 for the exponential family), or use a simpler formula"
         ) from None
     except Singularity as err:
         raise NotSmoothError(

@@ -33,23 +33,44 @@ of finitely many constants: the values at the point of the transcendental and al
 the field ``QQ(g_1, ..., g_m)`` of sympy's polys layer (``QQ`` itself, i.e. flint rationals, when
 there are no such constants), with one generator per constant, and converted to sympy
 expressions once at the end. All exponentials ``exp(c A)`` with rational ``c`` along one
-direction ``A`` share the generator ``exp(A/L)`` (``L`` the common denominator), so that
-``exp(1/2)**2`` and ``E`` are the same element. Doing the same with sympy expressions and
-``cancel``/``radsimp`` at every step costs time exponential in the order at any point where a
-constant such as ``E`` appears (``sigmoid.derivative(12, at=1)`` took minutes). Zero tests and
-signs (divisions, logarithms, branch choices) are decided on the exact value, so algebraic
-relations between generators (``sqrt(3)**2 = 3``) never make a decision wrong.
+direction ``A`` share the generator ``t = exp(g A)``, ``g > 0`` the rational gcd of the multiples
+``c`` met (every ``c/g`` is an integer), so that ``exp(1/2)**2`` and ``E`` are the same element and
+a point b contributes the single generator ``t = e^|b|`` (``e^b`` as ``t``, ``e^(-b)`` as ``1/t``):
+the sigmoid's ``sigma'(12)`` is ``e^12/(1 + e^12)^2``, computed with polynomials of degree 1 in
+``t`` however large b is. The degree ``|c|/g`` is bounded by :data:`MAX_EXP_DEGREE` (the multiples
+of a point far from the other constants of a formula, ``exp(x) + E`` at ``x = 10^6``, would need
+polynomials of degree 10^6). Denominators are written as products of powers of square-free
+factors (no factorisation into irreducibles beyond small degrees: ``1 + e^3000`` has cyclotomic
+factors no reader wants). Hyperbolic tangents whose value is algebraic (``tanh(log 2) = 3/5``,
+``tanh(c log q)`` for rational c and q) enter as that value, not as a new constant.
+The size of the coefficients is bounded (:data:`MAX_TERMS` monomials per coefficient,
+:data:`MAX_WORK` term products per expansion) so that a formula whose jets blow up (a tower
+``exp(exp(exp(...)))`` at high order) raises :class:`TooComplex` instead of running for hours.
+Doing the same with sympy expressions and ``cancel``/``radsimp`` at every step costs time
+exponential in the order at any point where a constant such as ``E`` appears
+(``sigmoid.derivative(12, at=1)`` took minutes).
+
+Zero tests and signs (divisions, logarithms, branch choices) are decided on the exact value, so
+algebraic relations between generators (``sqrt(3)**2 = 3``) never make a decision wrong: a value
+is nonzero when a rigorous arb ball around it excludes 0 (:func:`certified_sign`; bounded work,
+and ``e^(-10^6)`` is decided), zero when its normal form in the field is 0, and nonzero when its
+normal form is not 0 in a field whose only transcendental generator is ``e^g`` with rational g
+(Lindemann-Weierstrass); sympy's ``simplify`` is the last resort.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from math import lcm
+from math import gcd, lcm
 from typing import Any
 
+import flint
 import sympy as sp
 
-__all__ = ["PIECEWISE_NODES", "OneSidedJets", "Singularity", "TooComplex", "canon", "is_zero", "jets"]
+from symnet.activations._numeric import arb_enclosure
+from symnet.errors import InvalidInput
+
+__all__ = ["PIECEWISE_NODES", "OneSidedJets", "Singularity", "TooComplex", "canon", "is_zero", "jets", "normal_form"]
 
 Jet = list  # list[sp.Expr], coefficients c_0..c_N
 
@@ -111,6 +132,11 @@ def canon(c: sp.Expr) -> sp.Expr:
     c = sp.expand(c)
     if c.is_Rational:
         return c
+    if c.is_number and c.has(sp.exp, sp.E):
+        # sympy's cancel writes exp(b) as E**b (degree b): the jet field's normal form does not
+        out = normal_form(c)
+        if out is not None:
+            return out
     if c.is_number:
         c = sp.radsimp(sp.cancel(sp.together(c)))
         return sp.expand(c) if c.is_Add or c.is_Mul else c
@@ -124,8 +150,9 @@ def is_zero(c: sp.Expr) -> bool:
     if c.is_number and not c.has(sp.I):
         if _clearly_nonzero(c):
             return False
-        if _normal_form_is_zero(c):
-            return True
+        decided = _normal_form_zero_test(c)
+        if decided is not None:
+            return decided
     c = canon(c)
     if c == 0:
         return True
@@ -143,33 +170,107 @@ def is_zero(c: sp.Expr) -> bool:
     return bool(sp.simplify(c) == 0)
 
 
-def _normal_form_is_zero(c: sp.Expr) -> bool:
-    """True if the real number ``c`` is 0 in the normal form of the jet field (see the module
-    docstring): exponentials along one direction share a generator, quadratic surds are reduced,
-    and hyperbolic functions are rewritten in exp. False means "not shown", not "nonzero"."""
+def _field_element(c: sp.Expr) -> tuple[_Domain, Any]:
+    """The real number ``c`` as an element of the jet field (raises Singularity if it is not one)."""
+    constants = _Constants()
+    for _ in range(4 * MAX_GENERATORS):
+        dom = _Domain(constants)
+        try:
+            return dom, dom.from_expr(c)
+        except _NewConstants:
+            continue
+    raise Singularity(f"the constants of {c} do not settle")  # pragma: no cover
+
+
+def _normal_form_zero_test(c: sp.Expr) -> bool | None:
+    """Whether the real number ``c`` is 0, decided in the normal form of the jet field (see the
+    module docstring: exponentials along one direction share a generator, quadratic surds are
+    reduced, hyperbolic functions are rewritten in exp); None when it cannot be decided there.
+
+    True when the element is 0. False only when the field is ``QQ(sqrt n)(t)`` or a subfield, with
+    ``t = e^g`` for a rational g (no other constants): t is transcendental (Lindemann-Weierstrass:
+    e^a is transcendental for algebraic a != 0), so a nonzero reduced element is a nonzero number.
+    """
     if c.has(sp.tanh, sp.sinh, sp.cosh, sp.coth):
         c = c.rewrite(sp.exp)
-    constants = _Constants()
     try:
-        for _ in range(4 * MAX_GENERATORS):
-            dom = _Domain(constants)
-            try:
-                element = dom.from_expr(c)
-            except _NewConstants:
-                continue
-            return element == 0 or (dom.ring is not None and dom._to_field(element) == 0)
+        dom, element = _field_element(c)
     except Singularity:
-        return False
-    return False  # pragma: no cover
+        return None
+    if element == 0 or (dom.ring is not None and dom._to_field(element) == 0):
+        return True
+    return False if dom.transcendence_basis_known() else None
 
 
-def _clearly_nonzero(c: sp.Expr) -> bool:
-    """True if a 60-digit evaluation of the number ``c`` is far from 0 (then it is not 0)."""
+def normal_form(c: sp.Expr) -> sp.Expr | None:
+    """The real number ``c`` in the output form of the jet field: a reduced fraction whose
+    exponentials share one generator per direction (``e^b`` for a point b) and whose denominator
+    is a product of powers, ``(1 - 10 e^b + e^(2b))/(6 (1 + e^b)^2)``; None when ``c`` is not an
+    element of the field or has roots other than square roots (left to :func:`canon`).
+
+    Unlike ``sympy.cancel``, which writes ``exp(b)`` as ``E**b`` and expands the denominator,
+    this takes time independent of the size of b.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symnet.activations._jets import normal_form
+    >>> e = sp.exp(sp.Integer(3000))
+    >>> normal_form(e / (1 + e) - e**2 / (1 + e)**2)
+    exp(3000)/(1 + exp(3000))**2
+    """
+    try:
+        dom, element = _field_element(c)
+    except Singularity:
+        return None
+    if dom.other_roots:
+        return None
+    return dom.output(element)
+
+
+#: Working precisions (bits) at which a number is enclosed in an arb ball to show it is not 0.
+BALL_PRECISIONS = (128, 1024, 8192)
+
+
+def certified_sign(c: sp.Expr) -> int | None:
+    """+1 or -1 when a rigorous ball around the real number ``c`` (:func:`arb_enclosure`) excludes 0
+    at one of :data:`BALL_PRECISIONS`; None otherwise (``c`` may be 0: an exact test must decide).
+
+    Bounded work, unlike sympy's adaptive ``evalf``, which raises the precision to the size of a
+    cancellation (millions of bits for ``1 - tanh(10^6)^2``); a tiny value such as ``e^(-10^6)`` is
+    still decided, since balls carry a relative precision. Where arb lacks a function of ``c``, a
+    60-digit evaluation whose magnitude exceeds 1e-50 decides, as before.
+    """
+    old = flint.ctx.prec
+    try:
+        for prec in BALL_PRECISIONS:
+            flint.ctx.prec = prec
+            try:
+                ball = arb_enclosure(c)
+            except InvalidInput:
+                return _evalf_sign(c)
+            except (ValueError, ZeroDivisionError, ArithmeticError):
+                return None
+            if ball.is_finite() and not ball.contains(0):
+                return 1 if ball > 0 else -1
+    finally:
+        flint.ctx.prec = old
+    return None
+
+
+def _evalf_sign(c: sp.Expr) -> int | None:
     try:
         v = c.evalf(60)
     except (TypeError, ValueError, ArithmeticError):  # pragma: no cover - evalf trouble
-        return False
-    return bool(v.is_number and abs(v) > sp.Float("1e-50"))
+        return None
+    if v.is_number and v.is_real and abs(v) > sp.Float("1e-50"):
+        return 1 if v > 0 else -1
+    return None
+
+
+def _clearly_nonzero(c: sp.Expr) -> bool:
+    """True if the number ``c`` is certainly not 0 (:func:`certified_sign`)."""
+    return certified_sign(c) is not None
 
 
 def _sign(c: sp.Expr) -> int:
@@ -181,9 +282,9 @@ def _sign(c: sp.Expr) -> int:
     if c.is_negative:
         return -1
     if c.is_number:
-        v = c.evalf(60)
-        if v.is_real and abs(v) > sp.Float("1e-50"):
-            return 1 if v > 0 else -1
+        sign = certified_sign(c)
+        if sign is not None:
+            return sign
     raise Singularity(f"cannot decide the sign of {c}")
 
 
@@ -191,8 +292,16 @@ def _sign(c: sp.Expr) -> int:
 
 #: Most generators (distinct constants) a jet computation may introduce.
 MAX_GENERATORS = 40
-#: Largest common denominator of the rational multiples of one exponential direction.
-MAX_EXP_DENOMINATOR = 720
+#: Largest degree |c|/g of an exponential exp(c A) in the generator exp(g A) of its direction.
+MAX_EXP_DEGREE = 4096
+#: Most monomials (in the constants) of one coefficient's numerator.
+MAX_TERMS = 2000
+#: Most term-by-term products (the sum of len(a) * len(b) over the polynomial products) of one
+#: expansion: about a minute of work on a laptop.
+MAX_WORK = 20_000_000
+#: Square-free factors of a denominator of at most this degree (in each generator) are factored
+#: into irreducibles for output; larger ones are printed as they are.
+MAX_FACTOR_DEGREE = 8
 
 
 class _NewConstants(Exception):
@@ -211,12 +320,18 @@ def _exp_terms(arg: sp.Expr) -> list[tuple[sp.Expr, sp.Rational]]:
     return out
 
 
+def _rational_gcd(a: sp.Rational, b: sp.Rational) -> sp.Rational:
+    """The largest g > 0 with a/g and b/g integers: gcd of the numerators over lcm of the denominators."""
+    return sp.Rational(gcd(int(a.p), int(b.p)), lcm(int(a.q), int(b.q)))
+
+
 class _Constants:
     """The registry of constants (generators) met so far: atoms and exponential directions."""
 
     def __init__(self) -> None:
         self.atoms: set[sp.Expr] = set()
-        self.directions: dict[sp.Expr, int] = {}  # A -> common denominator L (generator exp(A/L))
+        self.directions: dict[sp.Expr, sp.Rational] = {}  # A -> g > 0 (generator exp(g A))
+        self.spans: dict[sp.Expr, sp.Rational] = {}  # A -> largest |c| met (degree |c|/g)
 
     def scan(self, e: sp.Expr, new: list) -> None:
         if e.is_Rational:
@@ -233,8 +348,8 @@ class _Constants:
         elif e is sp.E or isinstance(e, sp.exp):
             for a, c in _exp_terms(e.args[0] if isinstance(e, sp.exp) else sp.S.One):
                 old = self.directions.get(a)
-                if old is None or old % c.q:
-                    new.append(("exp", a, c.q))
+                if old is None or not (c / old).is_Integer or abs(c) > self.spans[a]:
+                    new.append(("exp", a, c))
         elif not e.is_number:
             raise Singularity(f"symnet cannot expand the non-constant value {e}")
         elif e not in self.atoms:
@@ -243,11 +358,16 @@ class _Constants:
     def register(self, new: list) -> None:
         for item in new:
             if isinstance(item, tuple):
-                _, a, q = item
-                self.directions[a] = lcm(self.directions.get(a, 1), q)
-                if self.directions[a] > MAX_EXP_DENOMINATOR:
-                    raise TooComplex(f"the exponentials along {a} need a common denominator beyond "
-                                      f"{MAX_EXP_DENOMINATOR}")
+                _, a, c = item
+                old = self.directions.get(a)
+                self.directions[a] = abs(c) if old is None else _rational_gcd(old, c)
+                self.spans[a] = max(self.spans.get(a, sp.S.Zero), abs(c))
+                if self.spans[a] / self.directions[a] > MAX_EXP_DEGREE:
+                    g = self.directions[a] * a
+                    raise TooComplex(
+                        f"the exponentials exp({self.spans[a] * a}) and exp({g}) along one direction need "
+                        f"polynomials of degree {self.spans[a] / self.directions[a]} in exp({g}), beyond "
+                        f"symnet's limit of {MAX_EXP_DEGREE}")
             else:
                 self.atoms.add(item)
         if len(self.atoms) + len(self.directions) > MAX_GENERATORS:
@@ -281,7 +401,8 @@ class _Element:
         if not self.n:
             return other
         e = self.dom.common(self.e, other.e)
-        return _Element(self.dom, self.n * self.dom.lift(self.e, e) + other.n * self.dom.lift(other.e, e), e)
+        dom = self.dom
+        return _Element(dom, dom.product(self.n, dom.lift(self.e, e)) + dom.product(other.n, dom.lift(other.e, e)), e)
 
     __radd__ = __add__
 
@@ -298,7 +419,7 @@ class _Element:
         if not isinstance(other, _Element):
             return _Element(self.dom, self.n * self.dom.ring.domain.convert(other), self.e)
         e = self.dom.add_exponents(self.e, other.e)
-        return _Element(self.dom, self.dom.reduce(self.n * other.n), e)
+        return _Element(self.dom, self.dom.reduce(self.dom.product(self.n, other.n)), e)
 
     __rmul__ = __mul__
 
@@ -354,10 +475,12 @@ class _Domain:
         self.constants = constants
         keys = sorted(constants.atoms, key=sp.default_sort_key)
         dirs = sorted(constants.directions, key=sp.default_sort_key)
-        values = [*keys, *(sp.exp(a / constants.directions[a]) for a in dirs)]
+        values = [*keys, *(sp.exp(constants.directions[a] * a) for a in dirs)]
         self.values = values
         self.denominators: list = []
         self._lift_cache: dict = {}
+        self._powers: dict[int, list] = {}
+        self.work = 0
         # Quadratic surds sqrt(n) (n rational) are reduced with g^2 = n; other roots of rationals
         # are left to the final canonical form.
         self.surds: list[tuple[int, Any]] = []
@@ -381,6 +504,14 @@ class _Domain:
             self.ring = self.field = None
             self.zero, self.one = sp.QQ.zero, sp.QQ.one
             self.rational = lambda r: sp.QQ(int(r.p), int(r.q))
+
+    def transcendence_basis_known(self) -> bool:
+        """True when the generators are at most one exponential ``e^g`` with rational g and at most
+        one quadratic surd: then a nonzero element of the ring's fraction field (surds reduced) is a
+        nonzero number."""
+        dirs = self.constants.directions
+        atoms = self.constants.atoms
+        return (set(dirs) <= {sp.S.One} and len(atoms) == len(self.surds) <= 1)
 
     # -- bookkeeping of the denominators -------------------------------------------------------
     def register_denominator(self, monic: Any) -> int:
@@ -415,10 +546,33 @@ class _Domain:
             have = have + (0,) * (len(want) - len(have))
             for i, (h, w) in enumerate(zip(have, want, strict=False)):
                 if w > h:
-                    out = out * self.denominators[i] ** (w - h)
+                    out = self.product(out, self._power(i, w - h))
             out = self.reduce(out)
             self._lift_cache[key] = out
         return out
+
+    def _power(self, i: int, m: int) -> Any:
+        """D_i^m (the powers of each denominator are kept)."""
+        powers = self._powers.setdefault(i, [self.ring.one])
+        while len(powers) <= m:
+            powers.append(self.reduce(self.product(powers[-1], self.denominators[i])))
+        return powers[m]
+
+    def product(self, a: Any, b: Any) -> Any:
+        """``a * b`` in the ring, charged to the budgets :data:`MAX_WORK` and :data:`MAX_TERMS`."""
+        self.work += len(a) * len(b)
+        if self.work > MAX_WORK:
+            raise TooComplex(f"the Taylor coefficients grow beyond symnet's budget of {MAX_WORK:,} term "
+                             f"products in the constants {self._names()}")
+        out = a * b
+        if len(out) > MAX_TERMS:
+            raise TooComplex(f"a Taylor coefficient has more than {MAX_TERMS} monomials in the constants "
+                             f"{self._names()}")
+        return out
+
+    def _names(self) -> str:
+        names = [str(v) for v in self.values]
+        return ", ".join(n if len(n) <= 40 else n[:37] + "..." for n in names[:6]) + (", ..." if len(names) > 6 else "")
 
     def reduce(self, p: Any) -> Any:
         """Reduce a polynomial with the relations g^2 = n of the quadratic surds."""
@@ -467,7 +621,7 @@ class _Domain:
         if e is sp.E or isinstance(e, sp.exp):
             out = self.one
             for a, c in _exp_terms(e.args[0] if isinstance(e, sp.exp) else sp.S.One):
-                out = out * self.dir_gen[a] ** int(c * self.constants.directions[a])
+                out = out * self.dir_gen[a] ** int(c / self.constants.directions[a])
             return out
         return self.atom_gen[e]
 
@@ -512,32 +666,45 @@ class _Domain:
         elif len(den_poly.terms()) == 1:  # a monomial such as E^2: divide term by term
             out = sp.expand(num / den_poly.as_expr().xreplace(self.back))
         else:
-            if len(den_poly.terms()) <= 64:
-                coeff, factors = den_poly.factor_list()
-                den = coeff * sp.Mul(*[g.as_expr().xreplace(self.back) ** m for g, m in factors])
-            else:
-                den = den_poly.as_expr().xreplace(self.back)
-            out = num / den
+            # num * (1/c) / prod f^m as one Mul: sympy would distribute c over a sum (2 + 2 e^b)
+            coeff, factors = self._factored(den_poly)
+            out = sp.Mul(num, 1 / coeff, *[f**-m for f, m in factors])
         return canon(out) if self.other_roots else out
 
-    # -- decisions on exact values -------------------------------------------------------------
-    def _numeric(self, c: Any) -> Any:
-        try:
-            v = self._raw_expr(c).evalf(60)
-        except (TypeError, ValueError, ArithmeticError):  # pragma: no cover - evalf trouble
-            return None
-        return v if v.is_number and v.is_real else None
+    def _factored(self, den: Any) -> tuple[sp.Rational, list[tuple[sp.Expr, int]]]:
+        """A denominator as a rational times a product of powers: the square-free factors (each
+        factored into irreducibles only when its degree is at most :data:`MAX_FACTOR_DEGREE`),
+        then the powers of the generators."""
+        monoms = den.monoms()
+        monomial = tuple(min(m[i] for m in monoms) for i in range(self.ring.ngens))
+        if any(monomial):
+            den = self.ring.from_dict({tuple(a - b for a, b in zip(m, monomial, strict=True)): c
+                                       for m, c in den.terms()})
+        coeff, parts = den.sqf_list()
+        factors = []
+        for g, m in parts:
+            if max(g.degrees()) <= MAX_FACTOR_DEGREE and len(g.terms()) <= 64:
+                c, irreducible = g.factor_list()
+                coeff *= c**m
+                factors.extend((h, m * k) for h, k in irreducible)
+            else:
+                factors.append((g, m))
+        out = [(g.as_expr().xreplace(self.back), m) for g, m in factors]
+        out += [(v, k) for v, k in zip(self.values, monomial, strict=True) if k]
+        return self.ring.domain.to_sympy(coeff), out
 
+    # -- decisions on exact values -------------------------------------------------------------
     def is_zero(self, c: Any) -> bool:
         if c == 0:
             return True
         if self.ring is None:
             return False
-        v = self._numeric(c)
-        if v is not None and abs(v) > sp.Float("1e-50"):
+        if certified_sign(self._raw_expr(c)) is not None:
             return False
         if self._to_field(c) == 0:
             return True
+        if self.transcendence_basis_known():
+            return False
         return is_zero(self._raw_expr(c))
 
     def sign(self, c: Any) -> int:
@@ -545,12 +712,24 @@ class _Domain:
             return 0
         if self.ring is None:
             return 1 if c > 0 else -1
-        v = self._numeric(c)
-        if v is not None and abs(v) > sp.Float("1e-50"):
-            return 1 if v > 0 else -1
+        sign = certified_sign(self._raw_expr(c))
+        if sign is not None:
+            return sign
         if self.is_zero(c):
             return 0
         return _sign(self.output(c))
+
+
+def _tanh_value(v: sp.Expr) -> sp.Expr:
+    """tanh(v), as ``(e^(2v) - 1)/(e^(2v) + 1)`` when e^(2v) is rational or has only square roots
+    (v a rational combination of logarithms: ``tanh(log 2) = 3/5``, ``tanh(log(2)/4) = 3 - 2 sqrt 2``),
+    else the constant ``tanh(v)`` (cube and higher roots print better as ``tanh(log(3)/3)``)."""
+    value = sp.tanh(v)
+    if value.has(sp.tanh):
+        e2 = sp.exp(2 * v)
+        if not e2.has(sp.exp, sp.log) and all(p.exp.q == 2 for p in e2.atoms(sp.Pow) if p.exp.is_Rational):
+            return (e2 - 1) / (e2 + 1)
+    return value
 
 
 # -- truncated power series over the domain --------------------------------------------------------
@@ -645,7 +824,7 @@ class _Series:
         return s, c
 
     def tanh(self, f: Jet) -> Jet:
-        g = [self.const(sp.tanh(self.value(f[0])))]
+        g = [self.const(_tanh_value(self.value(f[0])))]
         u = [1 - g[0] ** 2]  # u = 1 - g^2, built alongside g
         for k in range(1, len(f)):
             g.append(self.sum(j * f[j] * u[k - j] for j in range(1, k + 1)) / k)

@@ -35,6 +35,7 @@ from symnet.derivations._deep import Deep, closed_form_step, network_equations_s
 from symnet.derivations._latex import ReadingPrinter, display_form, prose, text
 from symnet.derivations._steps import Derivation, Expansion, Row, Step, Tex
 from symnet.errors import CertificateError, InvalidInput
+from symnet.series._result import factor_display
 
 __all__ = ["MAX_DERIVE_ORDER", "MAX_LAYERWISE_NEURONS", "MAX_WRITTEN_NEURONS", "derive"]
 
@@ -489,7 +490,7 @@ def _series_step(c: Construction, order: int, expansion: dict[int, sp.Expr], err
     powers = sorted(p for p, v in error.items() if v != 0)
     if powers:
         p0 = powers[0]
-        coeff, poly = sp.factor(error[p0]).as_independent(*variables, as_Add=False)
+        coeff, poly = factor_display(error[p0]).as_independent(*variables, as_Add=False)
         chunks = _product_chunks(coeff, p0, poly, variables, pr, c.scale)
         chunks.append(f"+ O\\left({pr.doprint(c.scale**(p0 + 1))}\\right)")
         rows.append(Row(diff, Tex(" ".join(chunks), f"{c.scale**p0 * coeff * poly} + O({c.scale}**{p0 + 1})",

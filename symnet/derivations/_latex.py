@@ -28,7 +28,9 @@ from collections.abc import Iterable, Mapping, Sequence
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
+from symnet.activations._jets import normal_form
 from symnet.constructions._base import LAM
+from symnet.series._result import factor_display
 
 __all__ = [
     "LINE_WIDTH",
@@ -150,6 +152,9 @@ def display_form(value: sp.Expr) -> sp.Expr:
     value = sp.sympify(value)
     if value.is_Rational or value.is_Symbol or value.is_Atom:
         return value
+    if value.has(sp.exp, sp.E):  # factor and radsimp would expand exp(b) as E**b (and hang for b = 10**6)
+        return min(((normal_form(value) or value) if value.is_number else factor_display(value), value),
+                   key=sp.count_ops)
     candidates = []
     try:
         candidates.append(sp.factor(sp.together(value)))

@@ -17,7 +17,7 @@ import sympy as sp
 from sympy.core.add import _addsort
 from sympy.core.mul import _mulsort
 
-from symnet.activations._jets import canon
+from symnet.activations._jets import canon, normal_form
 from symnet.errors import InvalidInput
 
 __all__ = ["assemble", "canonical", "monomial_expr", "poly_expr", "to_dict"]
@@ -168,6 +168,12 @@ def _canonical_coefficient(c: sp.Expr) -> sp.Expr:
         return c
     if c.has(sp.Pow) and any(_is_algebraic_irrational(a) for a in sp.preorder_traversal(c)):
         return canon(c)
+    if c.is_number and c.has(sp.exp, sp.E):
+        # sp.cancel writes exp(b) as E**b, a polynomial of degree b: the jet field's normal
+        # form keeps one generator e^b and prints (1 + e^b)^2, not its expansion
+        out = normal_form(c)
+        if out is not None:
+            return out
     return sp.cancel(c)
 
 

@@ -11,19 +11,27 @@ import sympy as sp
 from symnet._validation import positive_int
 from symnet.errors import InvalidInput
 
-__all__ = ["ErrorSeries"]
+__all__ = ["ErrorSeries", "factor_display"]
 
 #: Terms with at most this many monomials and free symbols are shown factored (printing only).
 _FACTOR_LIMIT = 40
 _FACTOR_SYMBOLS = 8
 
 
-def _display(expr: sp.Expr) -> sp.Expr:
-    """A factored form for small expressions (for printing only)."""
+def factor_display(expr: sp.Expr) -> sp.Expr:
+    """A factored form for small expressions (for printing only).
+
+    Transcendental constants (``exp(3000)``, ``E``, ``log(3)``, ``pi``) are factored as opaque
+    symbols: sympy would write ``exp(3000)`` as ``E**3000`` and split ``1 + exp(3000)`` into
+    cyclotomic factors (slowly, and unreadably)."""
     if len(expr.free_symbols) > _FACTOR_SYMBOLS or len(sp.Add.make_args(sp.expand(expr))) > _FACTOR_LIMIT:
         return expr
+    constant, rest = expr.as_independent(*expr.free_symbols, as_Add=False)
+    if constant != 1 and rest != 1:  # a constant (in the jets' normal form) times a polynomial
+        return constant * factor_display(rest)
+    constants = {a: sp.Dummy() for a in expr.atoms(sp.Function, sp.NumberSymbol) if a.is_number}
     try:
-        return sp.factor(expr)
+        return sp.factor(expr.xreplace(constants)).xreplace({d: a for a, d in constants.items()})
     except (sp.PolynomialError, NotImplementedError):  # pragma: no cover - factor is defensive
         return expr
 
@@ -84,7 +92,7 @@ class ErrorSeries:
         p = self.leading_order
         if p is None:
             return sp.Integer(0)
-        return self.scale**p * _display(self.terms[p])
+        return self.scale**p * factor_display(self.terms[p])
 
     def coefficient(self, power: int) -> sp.Expr:
         """The coefficient of ``lam^power`` (0 when absent).
@@ -104,7 +112,7 @@ class ErrorSeries:
 
     def __str__(self) -> str:
         lhs = "N" if self.target == 0 else f"N - ({self.target})"
-        body = " + ".join(f"{self.scale}**{p}*({_display(c)})" if p else f"({_display(c)})"
+        body = " + ".join(f"{self.scale}**{p}*({factor_display(c)})" if p else f"({factor_display(c)})"
                           for p, c in self.terms.items()) or "0"
         return f"{self.name}: {lhs} = {body} + O({self.scale}**{self.order + 1})  [{self.method}]"
 
@@ -115,7 +123,7 @@ class ErrorSeries:
         lam = "\\lambda" if self.scale.name in ("lam", "lambda") else sp.latex(self.scale)
         parts = []
         for p, c in self.terms.items():
-            body = sp.latex(_display(c))
+            body = sp.latex(factor_display(c))
             power = "" if p == 0 else (f"{lam}" if p == 1 else f"{lam}^{{{p}}}")
             parts.append(f"{power}\\left({body}\\right)" if power else body)
         rhs = " + ".join(parts) if parts else "0"
