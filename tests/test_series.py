@@ -276,6 +276,27 @@ def test_constructions_without_the_scale_are_explained():
             series.error(c, 2)
 
 
+@pytest.mark.parametrize("method", ["auto", "closed", "explicit"])
+@pytest.mark.parametrize("scale", [sp.Symbol("mu"), sp.Symbol("lam"), "lam"])
+def test_a_scale_other_than_the_constructions_is_refused(method, scale):
+    # AUDIT2 item 8: the closed form used to relabel its series in mu silently, and the explicit
+    # route refused for an unrelated reason; Symbol("lam") differs from LAM (positive=True).
+    g = multiplication_gate(activations.get("softplus"))
+    with pytest.raises(InvalidInput, match=r"not this construction's scale: its weights are built with lam"):
+        series.error(g, 2, scale=scale, method=method)
+
+
+def test_the_constructions_own_scale_and_a_substituted_network():
+    g = multiplication_gate(activations.get("softplus"))
+    # at b = 0, s = 1/2: softplus'' = s(1-s) = 1/4 and softplus'''' = s(1-s)(1-6s+6s^2) = -1/8, so the
+    # leading error lam^2 (softplus''''/(6 softplus'')) uv(u^2+v^2) is -lam^2 uv(u^2+v^2)/12
+    expected = -LAM**2 * U * V * (U**2 + V**2) / 12
+    assert sp.expand(series.error(g, 2, scale=g.scale).leading - expected) == 0
+    mu = sp.Symbol("mu", positive=True)  # another symbol: substitute it in the network and expand that
+    err = series.error(g.network.subs({LAM: mu}), 2, scale=mu, target=U * V, variables=[U, V])
+    assert sp.expand(err.leading - expected.subs(LAM, mu)) == 0
+
+
 def test_bad_variables():
     g = multiplication_gate(activations.get("exp"))
     with pytest.raises(ShapeError):

@@ -63,6 +63,22 @@ def _check_scaled(construction: Construction, scale: sp.Symbol) -> None:
         "by symnet.constructions.yarotsky.square_error / multiplication_error (parameters['sup_error']).")
 
 
+def _own_scale(construction: Construction, scale: Any) -> sp.Symbol:
+    """The construction's scale; a given ``scale`` must be that symbol (a construction's weights are
+    built with its own scale, so another symbol would only relabel, or miss, the series)."""
+    own = construction.scale
+    if scale is None or scale == own:
+        return own
+    hint = ""
+    if isinstance(scale, sp.Symbol) and scale.name == own.name:
+        hint = f" (same name, other assumptions: {sp.srepr(own)}, not {sp.srepr(scale)})"
+    raise InvalidInput(
+        f"error({construction.name}): scale={scale!r} is not this construction's scale: its weights are "
+        f"built with {own}{hint}, and its series is in powers of {own}. Leave scale out (or pass "
+        f"construction.scale); to expand in another symbol, substitute it in the network "
+        f"(construction.network.subs({{{own}: ...}})) and expand that network.")
+
+
 def _explicit(network: Network, order: int, scale: sp.Symbol, variables: tuple) -> dict[int, dict]:
     if network.n_outputs != 1:
         raise ShapeError(f"the series of a network needs a single output; this one has {network.n_outputs}")
@@ -135,7 +151,10 @@ def error(construction_or_network: Construction | Network, order: int, *, target
     target : sympy expression, optional
         What the network approximates (default: the construction's target; 0 for a network).
     scale : sympy.Symbol, optional
-        The scale symbol (default: the construction's, or :data:`symnet.constructions.LAM`).
+        The scale symbol. For a construction it must be the construction's own
+        (``construction.scale``, the default): another symbol raises
+        :class:`~symnet.errors.InvalidInput`. For a network, default
+        :data:`symnet.constructions.LAM`.
     variables : sequence of Symbol, optional
         The input symbols (default: the construction's, or the network's ``x_1..x_n``). For a
         construction, new names are substituted for its own in the target and the terms.
@@ -161,7 +180,7 @@ def error(construction_or_network: Construction | Network, order: int, *, target
         own_vars = obj.variables
         variables = own_vars if variables is None else check_variables(variables, len(own_vars), obj.name)
         rename = dict(zip(own_vars, variables, strict=True))
-        scale = obj.scale if scale is None else scale
+        scale = _own_scale(obj, scale)
         own_target = _as_target(obj.target, own_vars, scale, obj.name).xreplace(rename)
         target = own_target if target is None else _as_target(target, variables, scale, obj.name)
         if method == "closed" and obj.closed_form is None:
