@@ -145,3 +145,24 @@ def test_bad_rounding():
         required_beta(3, rounding="yes")
     with pytest.raises(InvalidInput, match="beta"):
         worst_case_error(None)
+
+
+@pytest.mark.parametrize("rounding", [False, True])
+def test_required_beta_for_a_million_decimals(rounding):
+    # AUDIT2 item 9: 10**(10**6) has more digits than Python converts to str (a raw ValueError
+    # before). 2 ln(c 10^D - 1) = 2 D ln 10 + 2 ln c + 2 ln(1 - 10^-D / c), c = 2 when rounding.
+    d = 10**6
+    t = required_beta(d, rounding=rounding)
+    c = 2 if rounding else 1
+    assert t.value == pytest.approx(2 * d * math.log(10) + 2 * math.log(c), rel=1e-15)
+    with mpmath.workdps(30):
+        assert abs(mpmath.mpf(sp.N(t.exact, 30)) - 2 * (d * mpmath.log(10) + mpmath.log(c))) < mpmath.mpf(10) ** -20
+    text = str(t) + repr(t)
+    assert f"10**{d}" in text and len(text) < 400
+
+
+def test_required_beta_beyond_its_limit():
+    from symnet.errors import TooLargeError
+
+    with pytest.raises(TooLargeError, match="decimals D"):
+        required_beta(10**6 + 1)

@@ -30,7 +30,7 @@ from symnet.constructions import (
     three_neuron_gate,
 )
 from symnet.constructions._bias import operating_point
-from symnet.errors import HypothesisError, NotSmoothError
+from symnet.errors import HypothesisError, InvalidInput, NotSmoothError
 from symnet.flattening import forward_difference
 
 DPS = 40
@@ -220,3 +220,65 @@ def test_circuits_take_the_gates_records():
     op = p.operating_points["bias"]
     assert [n for n in p.notes if "chose" in n] == [f"multiplication gate: {op.note}", f"square gate: {op.note}"]
     assert [h.statement for h in p.hypotheses] == ["sigma''(log(sqrt(3) + 2)) != 0"]  # one statement, not two
+
+
+# -- biases must be constants; the default bias 0 tells what to pass instead (AUDIT2 items 10, 12) ---
+
+_LAM = sp.Symbol("lam", positive=True)
+_GENERIC = activations.generic()
+
+
+@pytest.mark.parametrize(
+    "build, found",
+    [
+        (lambda: multiplication_gate(_GENERIC, bias=_LAM), "lam (the scale)"),
+        (lambda: multiplication_gate(_GENERIC, bias=sp.Symbol("lam") / 2), "lam (the scale)"),  # same name
+        (lambda: multiplication_gate(_GENERIC, bias=sp.Symbol("u", real=True) + 1), "u (an input variable)"),
+        (lambda: multiplication_gate("sigmoid", bias=_LAM), "lam (the scale)"),
+        (lambda: square_gate(_GENERIC, bias=2 * sp.Symbol("x", real=True)), "x (an input variable)"),
+        (lambda: identity_gate(_GENERIC, bias=_LAM**2), "lam (the scale)"),
+        (lambda: three_neuron_gate(_GENERIC, bias=sp.Symbol("v", real=True)), "v (an input variable)"),
+        (lambda: shallow_product(3, _GENERIC, bias=sp.Symbol("x_2", real=True)), "x_2 (an input variable)"),
+        (lambda: monomial((2, 1), _GENERIC, bias=_LAM), "lam (the scale)"),
+        (lambda: deep_product(4, _GENERIC, copy_bias=_LAM), "lam (the scale)"),
+        (lambda: polynomial("x*y", _GENERIC, variables=("x", "y"), bias=sp.Symbol("y", real=True)),
+         "y (an input variable)"),
+    ],
+)
+def test_a_bias_containing_the_scale_or_an_input_is_refused(build, found):
+    # a bias lam would make sigma^(k)(lam) part of the "coefficient" of lam^2 (AUDIT2 item 10)
+    with pytest.raises(InvalidInput, match=re.escape(found) + r" of the construction\. A bias is a constant"):
+        build()
+
+
+def test_a_bias_symbol_of_its_own_is_accepted():
+    beta = sp.Symbol("beta", real=True)
+    g = multiplication_gate(_GENERIC, bias=beta)
+    assert g.hypotheses[0].statement == "sigma''(beta) != 0"
+    assert g.parameters["bias"] == beta
+
+
+@pytest.mark.parametrize(
+    "build, who, chosen, value",
+    [
+        # tanh'' = -2 tanh (1 - tanh^2) vanishes at 0; at atanh(1/sqrt 3): -2 (1/sqrt 3)(2/3) = -4 sqrt(3)/9
+        (lambda: three_neuron_gate("tanh"), "three_neuron_gate", "atanh(sqrt(3)/3)", "-4*sqrt(3)/9"),
+        # sigmoid'' = s(1-s)(1-2s) at ln(2 + sqrt 3): s = (3 + sqrt 3)/6, s(1-s) = 1/6, 1-2s = -sqrt(3)/3
+        (lambda: shallow_product(2, "sigmoid"), "shallow_product", "log(sqrt(3) + 2)", "-sqrt(3)/18"),
+    ],
+)
+def test_the_default_bias_zero_says_which_bias_to_pass(build, who, chosen, value):
+    with pytest.raises(HypothesisError) as info:
+        build()
+    message = str(info.value)
+    assert f"0 is the default bias of {who}" in message
+    assert f"Pass bias=None to let symnet choose (it would use b = {chosen}, where sigma''(b) = {value})" in message
+    # and bias=None gives that bias
+    fixed = three_neuron_gate("tanh", bias=None) if who == "three_neuron_gate" else shallow_product(2, "sigmoid", None)
+    assert str(fixed.parameters["bias"]) == chosen
+
+
+def test_an_explicit_zero_bias_does_not_mention_the_default():
+    with pytest.raises(HypothesisError) as info:
+        multiplication_gate("tanh", bias=0)
+    assert "default" not in str(info.value) and "bias=None" in str(info.value)

@@ -29,6 +29,7 @@ log(2)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,11 +39,12 @@ from symnet import _show as show
 from symnet.activations import Activation, get
 from symnet.activations._activation import exact_number
 from symnet.activations._jets import is_zero
-from symnet.constructions._base import Hypothesis
-from symnet.errors import HypothesisError, NotSmoothError
+from symnet.constructions._base import LAM, Hypothesis
+from symnet.errors import HypothesisError, InvalidInput, NotSmoothError
 
 __all__ = ["BIAS_SYMBOL", "CANDIDATE_BIASES", "COPY_BIAS_SYMBOL", "HOW", "PREFERRED_BIASES", "OperatingPoint",
-           "PreferredBias", "Rejection", "derivative_name", "nonzero_condition", "operating_point"]
+           "PreferredBias", "Rejection", "check_constant_bias", "derivative_name", "nonzero_condition",
+           "operating_point"]
 
 #: The bias symbol used with the generic activation (derivatives print as sigma^(k)(b)).
 BIAS_SYMBOL = sp.Symbol("b", real=True)
@@ -55,6 +57,10 @@ COPY_BIAS_SYMBOL = sp.Symbol("b_c", real=True)
 #: (sigmoid, softplus, silu, exp) are exact rationals, and cheap (at b = 1 they are rational
 #: functions of e, and the sigmoid's 10th derivative takes a minute to canonicalise).
 CANDIDATE_BIASES = (sp.log(2), -sp.log(2), *(sp.Rational(v) for v in ("1", "-1", "1/2", "-1/2", "2", "-2")))
+
+#: The constructions whose default bias is 0 rather than None (chosen): the 2^n formula of LTR
+#: App. A and the three-neuron gate are stated at b = 0, the bias-free setting of the lower bound.
+ZERO_DEFAULT = ("shallow_product", "three_neuron_gate")
 
 #: How the bias of an :class:`OperatingPoint` was obtained: the generic activation's symbol
 #: ``b``; given by the caller; 0 (the bias-free layer, sigma^(k)(0) != 0); the first of
@@ -213,8 +219,44 @@ class OperatingPoint(show.Shows):
         return f"bias b = {b} chosen because {name} vanishes or does not exist at {tried}; {name}({b}) = {value}"
 
 
+def check_constant_bias(bias: Any, variables: Sequence[sp.Symbol], who: str, what: str = "bias") -> None:
+    """Refuse a bias that contains the scale lam or an input variable of the construction.
+
+    The series in powers of lam (MATH.md sec. 0) treat the hidden bias b as a constant: a bias
+    ``lam`` or ``u`` would put the scale or an input inside sigma^(k)(b), and the "coefficients" of
+    lam^p would themselves depend on lam or on the inputs. Symbols are compared by name as well
+    (``Symbol("lam")`` is not LAM, whose assumptions differ, but reads the same).
+
+    Raises
+    ------
+    InvalidInput
+        Naming the symbols found and what a bias may be.
+    """
+    if not isinstance(bias, sp.Basic):
+        return
+    reserved = {LAM.name: "the scale", **{v.name: "an input variable" for v in variables}}
+    found = sorted({s.name for s in bias.free_symbols if s.name in reserved})
+    if found:
+        names = ", ".join(f"{n} ({reserved[n]})" for n in found)
+        raise InvalidInput(
+            f"{who}: the {what} {bias} contains {names} of the construction. A bias is a constant: a "
+            "number, or for the generic activation a symbol of its own (the default b); the series in "
+            f"powers of {LAM} treat sigma^(k)(b) as constants, so b may not depend on {LAM} or on the inputs "
+            f"({', '.join(v.name for v in variables) or 'none'}).")
+
+
+def _suggestion(activation: Activation, order: int, who: str, prefer: bool) -> str:
+    """What to pass instead of a bias where sigma^(order) vanishes: the bias symnet would choose."""
+    try:
+        chosen = operating_point(activation, order, None, who=who, prefer=prefer)
+    except (HypothesisError, NotSmoothError):
+        return "Pass a bias where it is nonzero."
+    return (f"Pass bias=None to let symnet choose (it would use b = {chosen.bias}, where "
+            f"{derivative_name(order)}(b) = {chosen.derivative}), or another bias where it is nonzero.")
+
+
 def operating_point(activation: Activation, order: int, bias: Any = None, *, who: str,
-                    prefer: bool = False) -> OperatingPoint:
+                    prefer: bool = False, variables: Sequence[sp.Symbol] = ()) -> OperatingPoint:
     """The bias b to use and sigma^(order)(b), which must not vanish, as an :class:`OperatingPoint`.
 
     Parameters
@@ -230,14 +272,21 @@ def operating_point(activation: Activation, order: int, bias: Any = None, *, who
         The construction's name, for messages.
     prefer : bool
         Use :data:`PREFERRED_BIASES` where sigma^(k)(0) = 0 (the gates of MATH.md sec. 1).
+    variables : sequence of Symbol
+        The construction's inputs: a bias containing one of them, or the scale lam, is refused
+        (:func:`check_constant_bias`).
 
     Raises
     ------
+    InvalidInput
+        If the bias contains the scale lam or one of ``variables``.
     HypothesisError
         If the given bias has sigma^(k)(b) = 0, or no candidate bias works.
     NotSmoothError
         If the given bias is a point where sigma is not k times differentiable.
     """
+    if bias is not None:
+        check_constant_bias(bias, variables, who)
     if activation.is_generic:
         b = BIAS_SYMBOL if bias is None else exact_number(bias, f"{who}: bias", allow_symbols=True)
         return OperatingPoint(activation, b, order, activation.derivative(order, b),
@@ -247,10 +296,12 @@ def operating_point(activation: Activation, order: int, bias: Any = None, *, who
         value = activation.derivative(order, b)
         if is_zero(value):
             condition, name = nonzero_condition(order, "b"), derivative_name(order)
+            default = (f" (0 is the default bias of {who}: the bias-free setting of the lower bound, "
+                       "MATH.md sec. 3)") if b == 0 and who in ZERO_DEFAULT else ""
             raise HypothesisError(
                 f"{who}: the hypothesis {condition} fails for activation {activation.name!r} at the "
-                f"given bias b = {b} ({name}({b}) = 0), so the normalisation 1/{name}(b) "
-                "does not exist. Pass another bias, or bias=None to let symnet choose one.",
+                f"bias b = {b}{default}: {name}({b}) = 0, so the normalisation 1/{name}(b) "
+                f"does not exist. {_suggestion(activation, order, who, prefer)}",
                 hypothesis=condition,
             )
         return OperatingPoint(activation, b, order, value, "given")

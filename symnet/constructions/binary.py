@@ -23,6 +23,7 @@ not 10. In general beta = D ln 10 gives an error of about 10^(-D/2): half the de
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,7 +113,7 @@ class BetaThreshold:
     criterion : str
         ``"error < 10^-D"`` (default, as in MATH.md) or ``"error < 10^-D / 2"`` (rounding).
     tolerance : sympy.Rational
-        10^-D or 10^-D / 2.
+        10^-D or 10^-D / 2 (beyond D = 100 written as the power ``10**(-D)``).
     exact : sympy.Expr
         2 ln(10^D - 1), or 2 ln(2 10^D - 1) for the rounding criterion.
     value : float
@@ -132,6 +133,12 @@ class BetaThreshold:
         return f"beta > {self.exact} ~ {self.value:.6g} ({self.criterion}, D = {self.digits})"
 
 
+#: Largest D accepted by :func:`required_beta` (sympy evaluates 10^D when it checks signs).
+MAX_DIGITS = 10**6
+#: Beyond this D the integers 10^D are written as powers (readable; Python prints at most 4300 digits).
+MAX_WRITTEN_DIGITS = 100
+
+
 def required_beta(digits: int, *, rounding: bool = False) -> BetaThreshold:
     """The beta needed for ``digits`` correct decimals of the bit product (any k).
 
@@ -148,13 +155,22 @@ def required_beta(digits: int, *, rounding: bool = False) -> BetaThreshold:
     >>> print(required_beta(2, rounding=True))
     beta > 2*log(199) ~ 10.5866 (error < 10^-D / 2, D = 2)
     """
-    d = positive_int(digits, "the number of decimals D")
+    d = positive_int(digits, "the number of decimals D", maximum=MAX_DIGITS)
     if not isinstance(rounding, bool):
         raise InvalidInput(f"rounding must be True or False, got {rounding!r}")
-    tolerance = sp.Rational(1, 10**d) / (2 if rounding else 1)
-    exact = 2 * sp.log(1 / tolerance - 1)
     criterion = "error < 10^-D / 2" if rounding else "error < 10^-D"
-    return BetaThreshold(d, criterion, tolerance, exact, float(sp.N(exact, 30)))
+    if d <= MAX_WRITTEN_DIGITS:
+        tolerance = sp.Rational(1, 10**d) / (2 if rounding else 1)
+        exact = 2 * sp.log(1 / tolerance - 1)
+        return BetaThreshold(d, criterion, tolerance, exact, float(sp.N(exact, 30)))
+    # 10^D as a power (its digits would exceed Python's int-to-str limit); the value from
+    # 2 ln(c 10^D - 1) = 2 (D ln 10 + ln c + ln(1 - 10^-D / c)), the last term below 10^-100
+    c = 2 if rounding else 1
+    power = sp.Pow(10, d, evaluate=False)
+    tolerance = sp.Pow(10, -d, evaluate=False)
+    tolerance = tolerance if c == 1 else sp.Mul(sp.Rational(1, c), tolerance, evaluate=False)
+    exact = 2 * sp.log(sp.Add(power if c == 1 else sp.Mul(c, power, evaluate=False), -1, evaluate=False))
+    return BetaThreshold(d, criterion, tolerance, exact, 2 * (d * math.log(10) + math.log(c)))
 
 
 def binary_product(k: int, beta: Any = None) -> Construction:

@@ -46,6 +46,7 @@ import sympy as sp
 from symnet._validation import positive_int
 from symnet.activations import Activation, get
 from symnet.constructions._base import LAM, Construction
+from symnet.constructions._bias import check_constant_bias
 from symnet.constructions._circuit import circuit, copy_gate
 from symnet.constructions.counts import LTR_DEEP_PRODUCT_EXAMPLE, deep_product_count
 from symnet.constructions.gates import multiplication_gate
@@ -136,6 +137,8 @@ def deep_product(n: int, activation: Activation | str, bias: Any = None, copy_bi
     act = get(activation)
     tree = product_tree(n)
     xs = input_symbols(n)
+    check_constant_bias(bias, xs, "deep_product")
+    check_constant_bias(copy_bias, xs, "deep_product", "copy_bias")
     count = deep_product_count(n)
     gate = multiplication_gate(act, bias) if n > 1 else None
     copy = copy_gate(act, copy_bias) if count.copies else None

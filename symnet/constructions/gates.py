@@ -50,16 +50,18 @@ U, V = sp.symbols("u v", real=True)
 X = sp.Symbol("x", real=True)
 
 
-def gate_point(activation: Activation | str, k: int, bias: Any, who: str) -> OperatingPoint:
+def gate_point(activation: Activation | str, k: int, bias: Any, who: str,
+               variables: tuple[sp.Symbol, ...]) -> OperatingPoint:
     """The operating point b of a gate that needs ``sigma^(k)(b) != 0``.
 
     The rule of :func:`symnet.constructions._bias.operating_point` (generic activation: the
     symbol ``b``, hypothesis assumed; a given bias is checked and :class:`HypothesisError`
     raised if ``sigma^(k)(b) = 0``; otherwise 0 when ``sigma^(k)(0) != 0``, else a candidate
     where it is nonzero), except that where ``sigma''(0) = 0`` the logistic sigmoid and tanh
-    get the bias maximising ``|sigma''|`` (``PREFERRED_BIASES``; MATH.md sec. 1).
+    get the bias maximising ``|sigma''|`` (``PREFERRED_BIASES``; MATH.md sec. 1). A bias that
+    contains the scale lam or one of the gate's ``variables`` is refused (InvalidInput).
     """
-    return operating_point(get(activation), k, bias, who=who, prefer=True)
+    return operating_point(get(activation), k, bias, who=who, prefer=True, variables=variables)
 
 
 def _gate(point: OperatingPoint, notes: tuple[str, ...], **fields: Any) -> Construction:
@@ -88,6 +90,8 @@ def multiplication_gate(activation: Activation | str, bias: Any = None) -> Const
         If a given bias has ``sigma''(b) = 0``.
     NotSmoothError
         If sigma is not twice differentiable at b (relu, elu at 0).
+    InvalidInput
+        If the bias contains the scale lam or an input (u, v): a bias is a constant (every gate).
 
     Examples
     --------
@@ -97,7 +101,7 @@ def multiplication_gate(activation: Activation | str, bias: Any = None) -> Const
     >>> g.hidden_neurons, g.target, g.hypotheses[0].holds
     (4, u*v, True)
     """
-    op = gate_point(activation, 2, bias, "multiplication_gate")
+    op = gate_point(activation, 2, bias, "multiplication_gate", (U, V))
     act, b, d2 = op.activation, op.bias, op.derivative
     mu = 1 / (4 * LAM**2 * d2)
     lam = LAM
@@ -141,7 +145,7 @@ def square_gate(activation: Activation | str, bias: Any = None) -> Construction:
     >>> square_gate(activations.get("exp")).hidden_neurons
     2
     """
-    op = gate_point(activation, 2, bias, "square_gate")
+    op = gate_point(activation, 2, bias, "square_gate", (X,))
     act, b, d2 = op.activation, op.bias, op.derivative
     m = 1 / (LAM**2 * d2)
     s_b = act.derivative(0, at=b)
@@ -184,7 +188,7 @@ def identity_gate(activation: Activation | str, bias: Any = None) -> Constructio
     >>> series.error(identity_gate(activations.get("tanh")), 2).leading
     -lam**2*x**3/3
     """
-    op = gate_point(activation, 1, bias, "identity_gate")
+    op = gate_point(activation, 1, bias, "identity_gate", (X,))
     act, b, d1 = op.activation, op.bias, op.derivative
     s_b = act.derivative(0, at=b)
     lam = LAM
@@ -228,7 +232,7 @@ def three_neuron_gate(activation: Activation | str, bias: Any = 0) -> Constructi
     >>> series.error(three_neuron_gate(activations.get("exp")), 1).leading
     lam*u*v*(u + v)/2
     """
-    op = gate_point(activation, 2, bias, "three_neuron_gate")
+    op = gate_point(activation, 2, bias, "three_neuron_gate", (U, V))
     act, b, d2 = op.activation, op.bias, op.derivative
     m = 1 / (LAM**2 * d2)
     s_b = act.derivative(0, at=b)

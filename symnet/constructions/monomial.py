@@ -230,7 +230,7 @@ def monomial(exponents: Sequence[int] | int, activation: Activation | str, bias:
     if n_deg > MAX_ORDER:
         raise TooLargeError(f"monomial of degree {n_deg} needs sigma^({n_deg}), beyond symnet's limit {MAX_ORDER}")
     name = f"monomial{r}"
-    op = operating_point(act, n_deg, bias, who=name)
+    op = operating_point(act, n_deg, bias, who=name, variables=xs)
     b = op.bias
     width = math.prod(ri + 1 for ri in r)
     norm = 1 / (2**n_deg * LAM**n_deg * op.derivative)

@@ -44,6 +44,7 @@ from symnet.activations import get as get_activation
 from symnet.activations._activation import exact_number
 from symnet.activations._parser import ALLOWED_FUNCTIONS, parse_formula
 from symnet.constructions._base import LAM, Construction
+from symnet.constructions._bias import check_constant_bias
 from symnet.constructions._circuit import circuit, copy_gate
 from symnet.constructions.counts import seed_polynomial_bound, seed_polynomial_last_layer
 from symnet.constructions.gates import multiplication_gate, square_gate
@@ -308,6 +309,8 @@ def polynomial(expr: sp.Expr | str, activation: Activation | str, variables: Seq
     act = get_activation(activation)
     plan = plan_polynomial(expr, variables)
     xs = plan.variables
+    check_constant_bias(bias, xs, "polynomial")
+    check_constant_bias(copy_bias, xs, "polynomial", "copy_bias")
     target = plan.constant + sp.Add(*[c * monomial_target(xs, m) for m, c in plan.coefficients.items()])
     kinds = {kind for stage in plan.stages for kind, _, _ in stage}
     gates = {"mul": multiplication_gate(act, bias) if "mul" in kinds else None,

@@ -99,9 +99,9 @@ def shallow_product(n: int, activation: Activation | str, bias: Any = 0) -> Cons
     (True, 'sigma^(30)(0) != 0')
     """
     n = positive_int(n, "shallow_product: n (the number of inputs)", maximum=MAX_N)
-    op = gate_point(activation, n, bias, "shallow_product")
-    act, b, dn = op.activation, op.bias, op.derivative
     xs = input_symbols(n)
+    op = gate_point(activation, n, bias, "shallow_product", xs)
+    act, b, dn = op.activation, op.bias, op.derivative
     lam = LAM
 
     def build() -> Network:
