@@ -174,6 +174,8 @@ def arb_constant(expr: Any) -> flint.arb:
     >>> arb_constant(sp.log(2 + sp.sqrt(3)))
     [1.31695789692482 +/- 3.71e-15]
     """
+    if isinstance(expr, (str, bytes)):  # sympify would evaluate text
+        raise InvalidInput(f"arb_constant needs a sympy number, not text: {str(expr)[:40]!r}")
     expr = sp.sympify(expr)
     if expr.free_symbols:
         raise InvalidInput(f"{expr} is not a number (free symbols {expr.free_symbols})")
